@@ -1,0 +1,31 @@
+"""Reference data: the CSV seeds in ``dbt_project/seeds/``, read by Python and dbt alike.
+
+One source of truth: the gazetteer, demonyms, regions and the funder registry
+are data, reviewed in diffs, loaded by dbt as seeds and here as polars frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+
+
+@lru_cache(maxsize=None)
+def read_seed(name: str) -> pl.DataFrame:
+    """The seed ``name`` (without ``.csv``) as a frame of strings; empty cells are null."""
+    path = SEEDS_DIR / f"{name}.csv"
+    return pl.read_csv(path, infer_schema=False, missing_utf8_is_empty_string=False)
+
+
+def reference_version() -> str:
+    """A digest of every seed file: when reference data changes, so does this."""
+    digest = hashlib.sha256()
+    for path in sorted(SEEDS_DIR.glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
