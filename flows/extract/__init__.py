@@ -1,0 +1,1 @@
+"""Fact extractors: countries, counts, funders and events, each in its own module."""

@@ -1,0 +1,102 @@
+"""Text utilities shared by the extractors: sentences, the press-contact block.
+
+Everything works on character offsets into ``Article.text`` so that spans
+found in a sentence map straight back to the stored article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Abbreviations whose trailing period does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "approx", "est",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "u.n", "inc", "ltd", "co", "corp", "gen", "gov", "sen", "rep", "amb", "hon",
+    "jr", "sr", "fig", "art", "para", "vol", "pp", "ca",
+}  # fmt: skip
+
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
+# whitespace, or at a blank line / line that looks like a heading.
+_BOUNDARY = re.compile(r"""[.!?]["'\u201d\u2019)\]]*(?=\s)|\n\s*\n""")
+
+# Lines that open the press-contact block ("For more information please contact:").
+_CONTACT = re.compile(
+    r"^[ \t]*(?:for (?:more|further) information|for media (?:enquiries|inquiries)|media contacts?"
+    r"|press contacts?|contact(?:s)?\s*:|para (?:más|mayor) información)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Phone numbers: an optional +country code, then groups of digits separated by spaces, dots,
+# dashes or brackets, at least 7 digits in all.
+_PHONE = re.compile(r"(?<![\w.,])(?:\+|00)?\(?\d[\d\s().-]{6,}\d(?![\w.,]\d)")
+_PHONE_CUE = re.compile(r"(?:tel|phone|mobile|cell|fax|whatsapp|t|m)\b\.?\s*:?\s*$", re.IGNORECASE)
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each sentence in ``text[start:end]``, stripped of surrounding space."""
+    end = len(text) if end is None else end
+    pos = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        if m.group(0).startswith((".",)) and _is_abbreviation(text, m.start()):
+            continue
+        stop = m.end() if not m.group(0).startswith("\n") else m.start()
+        yield from _strip_span(text, pos, stop)
+        pos = m.end()
+    yield from _strip_span(text, pos, end)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at ``dot`` closes an abbreviation or an initial, not a sentence."""
+    word_start = dot
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    if word in _ABBREVIATIONS:
+        return True
+    # a single capital initial ("J. Smith") or a dotted acronym ("U.S.")
+    if len(word) == 1 and text[dot - 1].isupper():
+        return True
+    nxt = text[dot + 1 : dot + 3].lstrip()
+    return bool(nxt) and nxt[0].islower()
+
+
+def _strip_span(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def contact_block_start(text: str) -> int:
+    """Offset where the press-contact block begins, or ``len(text)`` when there is none.
+
+    The contact block yields no counts, events or funders (extraction.md).
+    """
+    m = _CONTACT.search(text)
+    return m.start() if m else len(text)
+
+
+def redact_personal_data(text: str) -> str:
+    """Mask e-mail addresses and phone numbers, keeping the text's length.
+
+    Lengths are kept so every character span computed on the redacted text is
+    valid; masked characters become ``x`` (e-mail) and ``#`` (phone digits).
+    """
+    text = _EMAIL.sub(lambda m: "x" * len(m.group(0)), text)
+
+    def phone(m: re.Match[str]) -> str:
+        s = m.group(0)
+        digits = sum(c.isdigit() for c in s)
+        before = text[max(0, m.start() - 12) : m.start()]
+        # Long digit runs, or shorter ones right after a "Tel:" cue, are phone numbers;
+        # grouped figures such as "1,195" or "2 500" are not.
+        if digits >= 9 or (digits >= 7 and _PHONE_CUE.search(before)) or s.lstrip().startswith("+"):
+            return re.sub(r"\d", "#", s)
+        return s
+
+    return _PHONE.sub(phone, text)
