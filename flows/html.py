@@ -1,0 +1,70 @@
+"""HTML page -> plain text laid out the way the text segmenter reads pages.
+
+Scripts, styles, navigation, headers, footers and forms never produce text.
+The article's headline (``<h1>``) and published date (``<time datetime>`` or
+``article:published_time``) are written as their own lines at the top, so an
+HTML page and a saved text page go through one segmenter.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+_DROP = "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select"
+_BLOCKS = (
+    "p, div, section, article, main, h1, h2, h3, h4, h5, h6, li, ul, ol, table, tr, blockquote, "
+    "figure, figcaption, dl, dt, dd, pre, address, time"
+)
+_DATE_META = (
+    'meta[property="article:published_time"]',
+    'meta[name="date"]',
+    'meta[name="pubdate"]',
+    'meta[itemprop="datePublished"]',
+)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of the page's main content, one block per paragraph."""
+    tree = LexborHTMLParser(html)
+    published = _published_date(tree)
+    for node in tree.css(_DROP):
+        node.decompose()
+    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    if root is None:
+        return ""
+    headline = root.css_first("h1") or tree.css_first("h1")
+    title = _squash(headline.text(deep=True)) if headline is not None else ""
+    if headline is not None:
+        headline.decompose()
+    for node in root.css(_BLOCKS):
+        node.insert_before("\n\n")
+        node.insert_after("\n\n")
+    for node in root.css("br"):
+        node.insert_after("\n")
+    body = root.text(deep=True)
+    paragraphs = [_squash(p) for p in re.split(r"\n\s*\n", body)]
+    parts = [p for p in [title, published or ""] + paragraphs if p]
+    return "\n\n".join(parts) + "\n"
+
+
+def _published_date(tree: LexborHTMLParser) -> str | None:
+    for selector in _DATE_META:
+        node = tree.css_first(selector)
+        if node is not None and node.attributes.get("content"):
+            m = _ISO_DATE.search(node.attributes["content"] or "")
+            if m:
+                return m.group(0)
+    node = tree.css_first("article time[datetime], time[datetime]")
+    if node is not None:
+        m = _ISO_DATE.search(node.attributes.get("datetime") or "")
+        if m:
+            return m.group(0)
+    return None
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of spaces (incl. no-break spaces) and single newlines inside a block."""
+    return re.sub(r"[ \t\u00a0\n\r\f\v]+", " ", text).strip()
