@@ -19,7 +19,7 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 def read_seed(name: str) -> pl.DataFrame:
     """The seed ``name`` (without ``.csv``) as a frame of strings; empty cells are null."""
     path = SEEDS_DIR / f"{name}.csv"
-    return pl.read_csv(path, infer_schema=False, missing_utf8_is_empty_string=False)
+    return pl.read_csv(path, infer_schema=False)
 
 
 def reference_version() -> str:

@@ -1,0 +1,49 @@
+"""Discovery and reading on real files in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+
+from flows.discover import discover_files
+from flows.ingest import read_and_segment
+
+ARTICLE = "Forty officials trained in Tegucigalpa\n\nTegucigalpa - Forty officials took part in a workshop on asylum law.\n"
+
+
+def test_discovery_is_recursive_sorted_and_stays_inside(tmp_path):
+    src = tmp_path / "landing"
+    (src / "b").mkdir(parents=True)
+    (src / "a.txt").write_text(ARTICLE)
+    (src / "b" / "c.txt").write_text(ARTICLE.replace("Forty", "Fifty"))
+    (src / ".hidden.txt").write_text(ARTICLE)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("do not read")
+    os.symlink(outside, src / "link_out.txt")
+    os.symlink(src, src / "b" / "loop")
+    found = discover_files(src)
+    names = [f.source_file for f in found]
+    assert names == sorted(names)
+    by_name = {f.source_file: f for f in found}
+    assert by_name["a.txt"].skip_reason is None and by_name["b/c.txt"].skip_reason is None
+    assert "outside" in by_name["link_out.txt"].skip_reason
+    assert by_name[".hidden.txt"].skip_reason == "hidden file"
+    assert not any("loop/" in n for n in names)
+
+
+def test_every_file_gets_a_record_and_bad_ones_a_reason(tmp_path):
+    src = tmp_path / "landing"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE)
+    (src / "same.txt").write_text(ARTICLE)
+    (src / "empty.txt").write_text("  \n")
+    (src / "scan.txt").write_bytes(b"%PDF-1.7 binary")
+    (src / "latin1.txt").write_bytes(ARTICLE.replace("Tegucigalpa -", "San José -").encode("cp1252"))
+    articles, records = read_and_segment(discover_files(src))
+    status = {r.source_file: (r.status, r.reason) for r in records}
+    assert status["good.txt"] == ("loaded", None)
+    assert status["same.txt"][0] == "ignored" and "same content as good.txt" in status["same.txt"][1]
+    assert status["empty.txt"][0] == "ignored" and "empty" in status["empty.txt"][1]
+    assert status["scan.txt"][0] == "failed" and "PDF" in status["scan.txt"][1]
+    assert status["latin1.txt"][0] == "loaded"
+    assert any("San José" in a.text for a in articles)
+    assert len(records) == 5
