@@ -1,0 +1,321 @@
+"""The date grammar: whole dates on a page's date line, and dates or periods in running text.
+
+``parse_date_text`` reads the one date a page prints for an item; ``find_dates``
+finds every date or period in a text and resolves partial ones ("March 5-6",
+"In August", "Last month") against an anchor, the article's published date.
+Impossible dates ("45 March", "31/02/2019") are never returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS: dict[str, int] = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+}  # fmt: skip
+
+# Longest names first so "September" is not read as "Sep" + "tember".
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = (
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+    r"|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo),?\s+"
+)
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|º)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_DASH = r"\s*[-\u2010-\u2015]\s*"
+_SP = r"[\s,]+"
+# A year that is not the "2030" of "2030 Agenda".
+_YEAR_OK = r"(?!\s+agenda)"
+
+# Day-precision forms, most specific first; named groups d1/d2 (days), m1/m2 (months), y (year).
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso", rf"\b(?P<y>{_YEAR})-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)\b"),
+    ("numeric", r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:1[89]|20)\d\d)\b"),
+    # from the 27th to the 30th of November 2017 / from Tuesday 8 to Friday 11 September
+    (
+        "range_dm",
+        rf"\b(?:from\s+)?(?:the\s+)?(?:{_WEEKDAY})?(?P<d1>{_DAY})\s+(?:to|until|through|and|al|y)"
+        rf"\s+(?:the\s+)?(?:{_WEEKDAY})?(?P<d2>{_DAY})\s+(?:of\s+|de\s+)?(?P<m1>{_MONTH})"
+        rf"(?:{_SP}(?:de\s+)?(?P<y>{_YEAR}))?\b",
+    ),
+    # 27-28 February 2019 / 29-30 October
+    (
+        "range_dm_dash",
+        rf"\b(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\s+(?:of\s+|de\s+)?(?P<m1>{_MONTH})"
+        rf"(?:{_SP}(?:de\s+)?(?P<y>{_YEAR}))?\b",
+    ),
+    # March 5-6, 2019 / May 22 and 27 / February 27-\n28
+    (
+        "range_md",
+        rf"\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:and|to|through|until)\s+)"
+        rf"(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?",
+    ),
+    # March 30 to April 2, 2019
+    (
+        "range_md_md",
+        rf"\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|through|until)\s+)"
+        rf"(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?",
+    ),
+    # Tuesday, 6 June, 2019 / the 15th of November / 25 de enero de 2017
+    (
+        "dmy",
+        rf"\b(?:{_WEEKDAY})?(?:the\s+)?(?P<d1>{_DAY})\s+(?:of\s+|de\s+)?(?P<m1>{_MONTH})"
+        rf"(?:{_SP}(?:de\s+)?(?P<y>{_YEAR}))?\b",
+    ),
+    # June 6, 2019 / April 12th, 2020 / Tuesday, June 6
+    ("mdy", rf"\b(?:{_WEEKDAY})?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
+]
+
+# Month- and year-precision forms.
+_PERIODS: list[tuple[str, str]] = [
+    # between January and June 2019 / from March to June 2014
+    (
+        "month_range",
+        rf"\b(?:between|from)\s+(?P<m1>{_MONTH})(?:\s+(?P<y1>{_YEAR}))?\s+(?:and|to|until|through)"
+        rf"\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    ),
+    ("month_year", rf"\b(?P<m1>{_MONTH}),?\s+(?:of\s+|de\s+)?(?P<y>{_YEAR})\b"),
+    # In August / the month of August / since October / during May
+    (
+        "month",
+        rf"\b(?:in|since|during|until|by|of|early|late|mid-?|last|this|next|en|desde)\s+(?:the\s+month\s+of\s+)?"
+        rf"(?P<m1>{_MONTH})\b(?!\s+\d)",
+    ),
+    # 2014-2016 / between 2005 and 2009 / from 2005 to 2009
+    (
+        "year_range",
+        rf"\b(?:(?:between|from)\s+)?(?P<y1>{_YEAR})(?:{_DASH}|\s+(?:and|to|until)\s+)"
+        rf"(?P<y>{_YEAR}){_YEAR_OK}\b",
+    ),
+    (
+        "year",
+        rf"\b(?:in|since|during|from|by|until|of|before|after|early|late|mid-?|the|year|en|desde)"
+        rf"\s+(?P<y>{_YEAR}){_YEAR_OK}\b(?!\s*[-\u2010-\u2015/]\s*\d)",
+    ),
+]
+
+_RELATIVE = re.compile(
+    r"\b(?P<rel>last\s+month|last\s+year|this\s+year|this\s+month|this\s+week|today|yesterday|tomorrow"
+    r"|last\s+week|next\s+week|next\s+month|earlier\s+this\s+month)\b",
+    re.IGNORECASE,
+)
+
+_COMPILED = [(name, re.compile(p, re.IGNORECASE)) for name, p in _PATTERNS + _PERIODS]
+
+# How far after the anchor a year-less day may fall before it is read as last year's.
+_FUTURE_SLACK = timedelta(days=62)
+# How far (characters) after a year-less date an explicit year still sets its year.
+_LOCAL_YEAR_REACH = 80
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or period found in text; ``start``/``end`` are ``None`` when no year could be resolved."""
+
+    char_start: int
+    char_end: int
+    start: date | None
+    end: date | None
+    precision: str  # day | month | year
+
+
+def _safe_date(y: int | None, m: int | None, d: int | None) -> date | None:
+    """``date(y, m, d)`` or ``None`` when any part is missing or the date cannot exist."""
+    if y is None or m is None or d is None:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month(s: str | None) -> int | None:
+    return _MONTHS.get(s.lower().rstrip(".")) if s else None
+
+
+def _day(s: str | None) -> int | None:
+    if not s:
+        return None
+    digits = re.match(r"\d+", s)
+    return int(digits.group(0)) if digits else None
+
+
+def _resolve_year(m: int, d: int, anchor: date | None) -> int | None:
+    """The year of a year-less day: the anchor's, or the one before when that lands well after the anchor."""
+    if anchor is None:
+        return None
+    candidate = _safe_date(anchor.year, m, d)
+    if candidate is not None and candidate > anchor + _FUTURE_SLACK:
+        return anchor.year - 1
+    return anchor.year
+
+
+def _resolve_month_year(m: int, anchor: date | None) -> int | None:
+    if anchor is None:
+        return None
+    if date(anchor.year, m, 1) > anchor + _FUTURE_SLACK:
+        return anchor.year - 1
+    return anchor.year
+
+
+def _numeric(a: int, b: int, y: int) -> date | None:
+    """Month/day/year as US pages print it, unless the first number cannot be a month."""
+    if a > 12:
+        return _safe_date(y, b, a)
+    return _safe_date(y, a, b)
+
+
+def _mention_from_match(name: str, m: re.Match[str], anchor: date | None) -> DateMention | None:
+    """Turn one pattern match into a DateMention; ``None`` when the date cannot exist."""
+    g = m.groupdict()
+    year = int(g["y"]) if g.get("y") else None
+    if name == "iso":
+        d = _safe_date(year, int(g["m1"]), int(g["d1"]))
+        return DateMention(m.start(), m.end(), d, None, "day") if d else None
+    if name == "numeric":
+        d = _numeric(int(g["a"]), int(g["b"]), int(g["y"]))
+        return DateMention(m.start(), m.end(), d, None, "day") if d else None
+    if name in ("month_range", "month_year", "month"):
+        m1 = _month(g["m1"])
+        m2 = _month(g.get("m2"))
+        if m1 is None:
+            return None
+        y1 = int(g["y1"]) if g.get("y1") else None
+        if year is None:
+            year = _resolve_month_year(m2 or m1, anchor)
+        y_start = y1 or year
+        start = _safe_date(y_start, m1, 1) if y_start else None
+        end = _safe_date(year, m2, 1) if (m2 and year) else None
+        return DateMention(m.start(), m.end(), start, end, "month")
+    if name in ("year_range", "year"):
+        y1 = int(g["y1"]) if g.get("y1") else None
+        if y1 is not None and y1 > year:
+            return None
+        start = date(y1 or year, 1, 1)
+        end = date(year, 1, 1) if y1 else None
+        return DateMention(m.start(), m.end(), start, end, "year")
+    # day precision
+    m1 = _month(g.get("m1"))
+    m2 = _month(g.get("m2")) or m1
+    d1 = _day(g.get("d1"))
+    d2 = _day(g.get("d2"))
+    if m1 is None or d1 is None or not 1 <= d1 <= 31 or (d2 is not None and not 1 <= d2 <= 31):
+        return None
+    if d2 is not None and m2 == m1 and d2 < d1:
+        return None
+    if year is None:
+        year = _resolve_year(m1, d1, anchor)
+        if year is None:
+            # no year to resolve against: still a date mention, but only if it can exist in some year
+            if _safe_date(2000, m1, d1) is None:
+                return None
+            return DateMention(m.start(), m.end(), None, None, "day")
+    start = _safe_date(year, m1, d1)
+    if start is None:
+        return None
+    end = None
+    if d2 is not None:
+        end = _safe_date(year, m2, d2)
+        if end is None:
+            return None
+    return DateMention(m.start(), m.end(), start, end, "day")
+
+
+def _relative(rel: str, anchor: date | None) -> tuple[date | None, str]:
+    """Resolve a relative expression against the anchor."""
+    rel = " ".join(rel.lower().split())
+    if anchor is None:
+        return None, "day"
+    if rel == "last month":
+        first = anchor.replace(day=1) - timedelta(days=1)
+        return first.replace(day=1), "month"
+    if rel in ("this month", "earlier this month"):
+        return anchor.replace(day=1), "month"
+    if rel == "next month":
+        nxt = (anchor.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return nxt, "month"
+    if rel == "last year":
+        return date(anchor.year - 1, 1, 1), "year"
+    if rel == "this year":
+        return date(anchor.year, 1, 1), "year"
+    if rel == "yesterday":
+        return anchor - timedelta(days=1), "day"
+    if rel == "tomorrow":
+        return anchor + timedelta(days=1), "day"
+    if rel == "last week":
+        return anchor - timedelta(days=7), "day"
+    if rel == "next week":
+        return anchor + timedelta(days=7), "day"
+    return anchor, "day"
+
+
+def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
+    """Every date or period in ``text``, left to right, non-overlapping, resolved against ``anchor``.
+
+    Earlier (more specific) patterns win where matches overlap.
+    """
+    taken: list[DateMention] = []
+    # year-less matches, re-resolved below when the text itself gives a year just after them
+    yearless: list[tuple[str, re.Match[str]]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= t.char_start or s >= t.char_end for t in taken)
+
+    for name, rx in _COMPILED:
+        for m in rx.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            mention = _mention_from_match(name, m, anchor)
+            if mention is not None:
+                taken.append(mention)
+                if not m.groupdict().get("y") and name not in ("numeric", "iso", "year", "year_range"):
+                    yearless.append((name, m))
+    explicit = [
+        (m.start(), int(m.group("y")))
+        for name, rx in _COMPILED
+        for m in rx.finditer(text)
+        if m.groupdict().get("y")
+    ]
+    for name, m in yearless:
+        # "began in May and continued through August 2022": May is 2022's, whatever the anchor says
+        later = [y for pos, y in explicit if m.end() <= pos <= m.end() + _LOCAL_YEAR_REACH]
+        if later:
+            local = _mention_from_match(name, m, date(min(later), 12, 31))
+            old = next(t for t in taken if t.char_start == m.start() and t.char_end == m.end())
+            taken.remove(old)
+            taken.append(local or old)
+    for m in _RELATIVE.finditer(text):
+        if free(m.start(), m.end()):
+            start, precision = _relative(m.group("rel"), anchor)
+            taken.append(DateMention(m.start(), m.end(), start, None, precision))
+    return sorted(taken, key=lambda t: t.char_start)
+
+
+_WHOLE_DATE_KINDS = ("iso", "numeric", "dmy", "mdy")
+_WHOLE = [(name, rx) for name, rx in _COMPILED if name in _WHOLE_DATE_KINDS]
+
+
+def parse_date_text(s: str) -> date | None:
+    """The first complete (day, month and year) date written in ``s``, or ``None``.
+
+    Reads page date lines: "6 June, 2019", "June 6, 2019", "Tue, 12/18/2018 - 08:58",
+    "2019-03-08", "April 12th, 2020", "Date Publish: 25 January 2017", "25 de enero de 2017".
+    """
+    best: tuple[int, date] | None = None
+    for name, rx in _WHOLE:
+        for m in rx.finditer(s):
+            if name in ("dmy", "mdy") and not m.group("y"):
+                continue
+            mention = _mention_from_match(name, m, None)
+            if mention is not None and mention.start is not None:
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), mention.start)
+                break
+    return best[1] if best else None

@@ -1,0 +1,371 @@
+"""The funders extractor: organisations credited with paying for or supporting what an article reports.
+
+Two pieces of data drive it: the funder registry (``funders.csv``) with every way
+a funder's name is written (``funder_aliases.csv``), matched over the article by
+one Aho-Corasick automaton; and the cue grammar below, which says when a named
+organisation is credited as a ``funder`` (money words) or a ``supporter``
+("with the support of"). A name credited by a cue but missing from the registry
+is kept as written with ``funder_id=None``. IOM, its offices and its own
+programmes resolve to the registry id ``iom`` and are never credited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from flows.extract.text import contact_block_start, sentence_spans
+from flows.model import Article, CountryMention, FundingMention
+from flows.reference import read_seed
+
+# The reporting organisation: never a funder of its own work (extraction.md, Funders).
+NON_FUNDER_IDS = frozenset({"iom"})
+
+
+@dataclass(frozen=True)
+class AliasMatch:
+    """A registry name found in the text: ``text[start:end]`` names ``funder_id``."""
+
+    start: int
+    end: int
+    funder_id: str
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The funder registry compiled for matching."""
+
+    automaton: ahocorasick.Automaton
+    names: dict[str, str]  # funder_id -> canonical name
+    parents: dict[str, str]  # funder_id -> parent funder_id
+
+
+def _norm(s: str) -> str:
+    """Lower case, straight apostrophes, single spaces: the form aliases and text are matched in."""
+    return " ".join(s.replace("\u2019", "'").replace("\u2018", "'").lower().split())
+
+
+
+@lru_cache(maxsize=1)
+def load_registry() -> Registry:
+    """Build the alias automaton from the seeds (once per process)."""
+    funders = read_seed("funders")
+    aliases = read_seed("funder_aliases")
+    names = dict(zip(funders["funder_id"], funders["funder_name"], strict=True))
+    parents = {
+        f: p for f, p in zip(funders["funder_id"], funders["parent_funder_id"], strict=True) if p is not None
+    }
+    entries: dict[str, list[tuple[str, str, bool]]] = {}
+
+    def add(alias: str, funder_id: str, match_case: bool) -> None:
+        entries.setdefault(_norm(alias), []).append((funder_id, " ".join(alias.split()), match_case))
+
+    for alias, funder_id, match_case in aliases.iter_rows():
+        add(alias, funder_id, (match_case or "").lower() == "true")
+    for funder_id, name, acronym in funders.select("funder_id", "funder_name", "acronym").iter_rows():
+        add(name, funder_id, False)
+        if acronym:
+            add(acronym, funder_id, True)
+    automaton = ahocorasick.Automaton()
+    for key, values in entries.items():
+        automaton.add_word(key, (key, tuple(values)))
+    automaton.make_automaton()
+    return Registry(automaton, names, parents)
+
+
+def _collapse(text: str) -> tuple[str, list[int]]:
+    """``text`` in matching form plus, for each of its characters, the offset in ``text``."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for m in re.finditer(r"\S+", text):
+        if out:
+            out.append(" ")
+            offsets.append(m.start() - 1)
+        out.append(m.group(0))
+        offsets.extend(range(m.start(), m.end()))
+    collapsed = "".join(out).replace("\u2019", "'").replace("\u2018", "'").lower()
+    return collapsed, offsets
+
+
+def _is_ancestor(registry: Registry, a: str, b: str) -> bool:
+    """True when funder ``a`` is ``b``'s parent, grandparent, ..."""
+    seen = set()
+    while b in registry.parents and b not in seen:
+        seen.add(b)
+        b = registry.parents[b]
+        if b == a:
+            return True
+    return False
+
+
+# Text between two registry names that makes them one name: "US State Department's Bureau ...",
+# "Bureau ... of the Department of State", "Bureau ... (PRM)".
+_CHAIN_GAP = re.compile(r"^(?:['\u2019]s\s+|\s+of\s+(?:the\s+)?|\s+at\s+(?:the\s+)?|\s*\(\s*|\s+|\s*,\s*)$")
+
+
+def find_alias_matches(text: str, end: int | None = None) -> list[AliasMatch]:
+    """Registry names in ``text[:end]``, leftmost-longest, whole words, chains merged to the most specific."""
+    registry = load_registry()
+    end = len(text) if end is None else end
+    collapsed, offsets = _collapse(text[:end])
+    found: list[AliasMatch] = []
+    for stop, (key, values) in registry.automaton.iter(collapsed):
+        begin = stop - len(key) + 1
+        if begin > 0 and collapsed[begin - 1].isalnum():
+            continue
+        if stop + 1 < len(collapsed) and collapsed[stop + 1].isalnum():
+            continue
+        start, finish = offsets[begin], offsets[stop] + 1
+        written = " ".join(text[start:finish].replace("\u2019", "'").split())
+        for funder_id, alias, match_case in values:
+            if match_case and written != alias.replace("\u2019", "'"):
+                continue
+            found.append(AliasMatch(start, finish, funder_id))
+            break
+    # leftmost-longest, non-overlapping
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    chosen: list[AliasMatch] = []
+    for m in found:
+        if chosen and m.start < chosen[-1].end:
+            continue
+        chosen.append(m)
+    return _merge_chains(text, chosen, registry)
+
+
+def _merge_chains(text: str, matches: list[AliasMatch], registry: Registry) -> list[AliasMatch]:
+    """Join adjacent names of one organisation ("Bureau X of the State Department") into its most specific."""
+    merged: list[AliasMatch] = []
+    for m in matches:
+        if merged:
+            prev = merged[-1]
+            gap = text[prev.end : m.start]
+            related = (
+                prev.funder_id == m.funder_id
+                or _is_ancestor(registry, prev.funder_id, m.funder_id)
+                or _is_ancestor(registry, m.funder_id, prev.funder_id)
+            )
+            if related and _CHAIN_GAP.match(gap):
+                specific = (
+                    m.funder_id if _is_ancestor(registry, prev.funder_id, m.funder_id) else prev.funder_id
+                )
+                end = m.end
+                # keep a closing bracket of "(PRM)" inside the name
+                if text[end : end + 1] == ")" and "(" in gap:
+                    end += 1
+                merged[-1] = AliasMatch(prev.start, end, specific)
+                continue
+        merged.append(m)
+    return merged
+
+
+_S = r"\s+"
+# Cues followed by the credited names.  Group "money" set => role funder, else supporter.
+_PRE_CUE = re.compile(
+    r"(?:(?P<money>"
+    r"(?:co-?)?(?:funded|financed|paid\s+for|donated|granted|bankrolled)\s+by"
+    r"|(?:with|through|thanks\s+to|using)\s+(?:the\s+)?(?:generous\s+|kind\s+)?"
+    r"(?:financial\s+(?:support|assistance|contribution|backing)|funding|financing|funds|a\s+grant"
+    r"|grants|a\s+donation|donations|a\s+contribution|contributions|economic\s+support|resources)"
+    r"\s+(?:provided\s+)?(?:of|from|by)"
+    r"|(?:a|the)\s+(?:generous\s+)?(?:grant|donation|contribution|funding|financing)\s+(?:of\s+[^.;]{0,40}?\s+)?"
+    r"(?:from|by|provided\s+by)"
+    r"|(?:our|its|their)?\s*donors?\s*(?:countries\s*)?(?::|,|\s+such\s+as|\s+including|\s+like)"
+    r")|(?P<support>"
+    r"(?:with|thanks\s+to|through)\s+(?:the\s+)?(?:generous\s+|kind\s+|valuable\s+|continued\s+)?"
+    r"(?:support|backing|sponsorship)\s+(?:of|from)"
+    r"|(?:supported|sponsored|backed|co-?sponsored)\s+by"
+    r"|under\s+the\s+sponsorship\s+of"
+    r"))\s+",
+    re.IGNORECASE,
+)
+
+# Cues preceded by the credited name(s).
+_POST_CUE = re.compile(
+    r"(?P<hyphen>-(?:(?P<hmoney>funded|financed)|supported|sponsored|backed))\b"
+    r"|(?P<poss>['\u2019]s\s+(?:generous\s+|kind\s+|financial\s+)?"
+    r"(?:(?P<pmoney>funding|financing|contribution|donation|grant|financial\s+support)|support|backing))\b"
+    r"|(?P<rel>,?\s*(?:which|who|that)\s+(?:is\s+|are\s+|was\s+|were\s+|has\s+|have\s+|had\s+)?(?:also\s+)?"
+    r"(?:(?P<rmoney>funding|financing|funds|finances|funded|financed|donated|donates)|supporting|supports"
+    r"|supported|sponsoring|sponsors|sponsored))\b"
+    r"|(?P<active>\s+(?:(?:has|have|had)\s+)?(?:also\s+)?(?:(?P<amoney>funds|funded|finances|financed|donated"
+    r"|donates|granted|grants)|supports|supported|backed|backs|sponsors|sponsored))\b(?!\s+by)",
+    re.IGNORECASE,
+)
+
+# What may open a credited name in a list: articles and "the governments of".
+_ITEM_LEAD = re.compile(
+    r"(?:both\s+)?(?:the\s+)?(?:(?:governments?|peoples?)\s+(?:and\s+(?:governments?|peoples?)\s+)?of\s+"
+    r"(?:the\s+)?)?",
+    re.IGNORECASE,
+)
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and|as\s+well\s+as)?|\band\b|&|\bas\s+well\s+as\b|/)\s*", re.IGNORECASE)
+# A name the registry does not know: capitalised words, lower-case connectors inside.
+_UNKNOWN_NAME = re.compile(
+    r"[A-Z][\w&'\u2019.-]*(?:(?:\s+(?:of|for|the|de|del|la|los|las|on|in|y|et|und|für|to|and)){0,2}"
+    r"\s+[A-Z][\w&'\u2019.-]*){0,9}(?:\s*\([A-Z][\w&/.-]{1,12}\))?"
+)
+_FOUNDED_BY = re.compile(
+    r",?\s*(?:which\s+was\s+|that\s+was\s+)?(?:created|established|set\s+up|founded)\s+(?:and\s+funded\s+)?by\s+"
+    r"(?:the\s+)?(?:(?:member\s+states|members?|governments?)\s+of\s+)?",
+    re.IGNORECASE,
+)
+_STOP_WORDS_AT_START = re.compile(r"(?:This|These|That|Those|It|Its|They|Their|The|A|An|In|On)\b")
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|to|from|for|of|with|at|on|by|into|towards|between|among|across)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _Credit:
+    start: int
+    end: int
+    funder_id: str | None
+    role: str
+
+
+def _match_at(matches: list[AliasMatch], pos: int) -> AliasMatch | None:
+    return next((m for m in matches if m.start == pos), None)
+
+
+def _name_list(text: str, pos: int, stop: int, matches: list[AliasMatch], role: str) -> list[_Credit]:
+    """Parse "the governments of Canada, Spain and the United States" starting at ``pos``."""
+    credits: list[_Credit] = []
+    while pos < stop:
+        # the registry name may itself start with "the" or "Government of": try before each lead word
+        hit = _match_at(matches, pos)
+        lead = _ITEM_LEAD.match(text, pos, stop)
+        while hit is None and lead is not None and lead.end() > pos:
+            word = re.compile(r"\S+\s+").match(text, pos, lead.end())
+            if word is None:
+                break
+            pos = word.end()
+            hit = _match_at(matches, pos)
+        if hit is not None:
+            credits.append(_Credit(hit.start, hit.end, hit.funder_id, role))
+            pos = hit.end
+            bracket = re.compile(r"\s*\([^()]{1,15}\)").match(text, pos, stop)
+            pos = bracket.end() if bracket else pos
+        else:
+            unknown = _UNKNOWN_NAME.match(text, pos, stop)
+            if unknown is None:
+                break
+            name_end = unknown.end()
+            while name_end > pos and text[name_end - 1] in ".,'\u2019-":
+                name_end -= 1
+            inner = [m for m in matches if pos <= m.start < name_end]
+            if inner or _STOP_WORDS_AT_START.fullmatch(unknown.group(0)):
+                break
+            # "X and Y": a trailing " and Z" belongs to the list, not the name
+            words = text[pos:name_end]
+            cut = re.search(r"\s+and\s+", words)
+            if cut:
+                name_end = pos + cut.start()
+            credits.append(_Credit(pos, name_end, None, role))
+            pos = name_end
+        # "the X Fund, created by the members of Y": whoever set up a fund pays into it
+        founders = _FOUNDED_BY.match(text, pos, stop)
+        if founders is not None:
+            pos = founders.end()
+            continue
+        sep = _LIST_SEP.match(text, pos, stop)
+        if sep is None or sep.end() == pos:
+            break
+        pos = sep.end()
+    return credits
+
+
+def _credited_before(
+    text: str, cue: re.Match[str], sent_start: int, matches: list[AliasMatch], role: str
+) -> list[_Credit]:
+    """Names a post-name cue credits: the name right before it, or for an active verb its subject."""
+    before = [m for m in matches if sent_start <= m.start and m.end <= cue.start()]
+    if before and before[-1].funder_id not in NON_FUNDER_IDS:
+        last = before[-1]
+        gap = text[last.end : cue.start()]
+        if re.fullmatch(r"\)?\s*(?:\([^()]{1,20}\))?\s*,?", gap):
+            return [_Credit(last.start, last.end, last.funder_id, role)]
+    if cue.group("active") is None or _BE_BEFORE.search(text[sent_start : cue.start()]):
+        return []
+    # active verb: every registry name in the clause that is not the object of a preposition
+    clause_start = max(sent_start, text.rfind(";", sent_start, cue.start()) + 1)
+    return [
+        _Credit(m.start, m.end, m.funder_id, role)
+        for m in before
+        if m.start >= clause_start and not _PREPOSITION_BEFORE.search(text[clause_start : m.start])
+    ]
+
+
+# A grant (or a donation/contribution of money) awarded in the sentence, grantor not introduced by a cue.
+_GRANT = re.compile(
+    r"\b(?:(?:award(?:s|ed)?|sign(?:s|ed)?|provid(?:e|es|ed))\s+(?:a|an|the)\s+(?:\w+\s+){0,2}grant"
+    r"|grant\s+(?:agreement|of\s+(?:[A-Z]{3}|US\$|\$|€|£|\d))"
+    r"|(?:donation|contribution)\s+of\s+(?:[A-Z]{3}\s|US\$|\$|€|£|\d))",
+)
+
+
+def _grantors(
+    text: str, s_start: int, s_end: int, matches: list[AliasMatch], found: list[_Credit]
+) -> list[_Credit]:
+    """Registry names in a grant sentence: the parties to a grant other than IOM are its grantors.
+
+    Bare one-word names (a country named for where things happen) are not taken.
+    """
+    credited = {(c.start, c.end) for c in found}
+    out = []
+    for m in matches:
+        if not (s_start <= m.start < s_end) or (m.start, m.end) in credited:
+            continue
+        written = text[m.start : m.end]
+        if len(written.split()) >= 2 or (written.isupper() and len(written) >= 2):
+            out.append(_Credit(m.start, m.end, m.funder_id, "funder"))
+    return out
+
+
+def extract_funders(article: Article, countries: list[CountryMention] | None = None) -> list[FundingMention]:
+    """Every funder or supporter the article credits, one mention per credited name span.
+
+    Text after the press-contact block is ignored; IOM and its programmes are never credited.
+    """
+    text = article.text
+    limit = contact_block_start(text)
+    registry = load_registry()
+    matches = find_alias_matches(text, limit)
+    credits: dict[tuple[int, int], tuple[_Credit, tuple[int, int]]] = {}
+    for s_start, s_end in sentence_spans(text, 0, limit):
+        found: list[_Credit] = []
+        for cue in _PRE_CUE.finditer(text, s_start, s_end):
+            role = "funder" if cue.group("money") else "supporter"
+            found.extend(_name_list(text, cue.end(), s_end, matches, role))
+        for cue in _POST_CUE.finditer(text, s_start, s_end):
+            money = cue.group("hmoney") or cue.group("pmoney") or cue.group("rmoney") or cue.group("amoney")
+            found.extend(_credited_before(text, cue, s_start, matches, "funder" if money else "supporter"))
+        if _GRANT.search(text, s_start, s_end):
+            found.extend(_grantors(text, s_start, s_end, matches, found))
+        for c in found:
+            if c.funder_id in NON_FUNDER_IDS or c.end <= c.start:
+                continue
+            key = (c.start, c.end)
+            # a span credited both ways is a funder: money words are the stronger evidence
+            if key not in credits or c.role == "funder":
+                credits[key] = (c, (s_start, s_end))
+    mentions = []
+    for (start, end), (c, (s_start, s_end)) in sorted(credits.items()):
+        written = text[start:end]
+        name = registry.names[c.funder_id] if c.funder_id else " ".join(written.split())
+        mentions.append(
+            FundingMention(
+                article_id=article.article_id,
+                funder_id=c.funder_id,
+                funder_name=name,
+                role=c.role,
+                mention_text=written,
+                char_start=start,
+                char_end=end,
+                sentence=text[s_start:s_end],
+            )
+        )
+    return mentions
