@@ -1,0 +1,12 @@
+{#-
+    extraction.md: phone numbers and e-mail addresses from press-contact blocks must stay out of the
+    published marts. Fails on rows whose column holds something shaped like either.
+-#}
+{% test has_no_personal_data(model, column_name) %}
+
+select *
+from {{ model }}
+where regexp_matches({{ column_name }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}')
+    or regexp_matches({{ column_name }}, '\+\s?\d[\d\s().-]{7,}\d')
+
+{% endtest %}
