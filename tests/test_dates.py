@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.extract.dates import find_dates, parse_date_text
@@ -118,3 +118,71 @@ def test_find_dates_never_raises_and_spans_stay_inside(text: str, anchor: date |
 @given(st.text(max_size=200))
 def test_parse_date_text_never_raises(text: str) -> None:
     parse_date_text(text)
+
+
+# --- The fast scanner finds exactly what a scan of the whole text finds ---------------------------
+
+_DATE_WORDS = [
+    "March", "mar", "Sept.", "MAY", "Mayor", "June", "julio", "diciembre", "Tuesday", "Wed,", "sábado",
+    "from", "the", "to", "and", "y", "al", "of", "de", "between", "in", "since", "mid-", "early", "late",
+    "last", "this", "next", "year", "month", "week", "today", "Yesterday", "earlier", "Agenda", "agendas",
+    "5", "05", "27th", "3rd", "1º", "2019", "2030", "1999", "12/18/2018", "2019-03-08", "31/02/2019",
+    "5km", "COVID-19", "decade", "Marching", "workshop", "people", "ſept", "\u0130n", "Auguſt", "a",
+]  # fmt: skip
+_SEPARATORS = [" ", " ", " ", ", ", "-", " – ", "/", "\n", "  ", ". ", ""]
+
+
+@st.composite
+def _date_texts(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_DATE_WORDS), max_size=25))
+    return "".join(w + draw(st.sampled_from(_SEPARATORS)) for w in words)
+
+
+def _full_scan(text: str) -> list[tuple[str, tuple[int, int], dict]]:
+    from flows.extract.dates import _COMPILED, _RELATIVE
+
+    found = [(name, m.span(), m.groupdict()) for name, rx in _COMPILED for m in rx.finditer(text)]
+    return found + [("relative", m.span(), {}) for m in _RELATIVE.finditer(text)]
+
+
+def _fast_scan(text: str) -> list[tuple[str, tuple[int, int], dict]]:
+    from flows.extract.dates import _scan
+
+    scanned = _scan(text)
+    found = [(name, m.span(), m.groupdict()) for name, ms in scanned.patterns for m in ms]
+    return found + [("relative", m.span(), {}) for m in scanned.relative]
+
+
+def _casefree(found: list[tuple[str, tuple[int, int], dict]]) -> list:
+    return [(n, span, {k: v.lower() if v else v for k, v in g.items()}) for n, span, g in found]
+
+
+# A small vocabulary, so that whole date phrases ("from the 5th to the 6th of March 2019") come up often.
+_TIGHT_WORDS = [
+    "from", "the", "to", "and", "of", "in", "between", "Tuesday", "5", "27th", "March", "May", "2019", "2020",
+    "agendas", "Agenda", "people", "last", "month", "-", "/",
+]  # fmt: skip
+
+
+@st.composite
+def _tight_date_texts(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_TIGHT_WORDS), min_size=2, max_size=12))
+    return " ".join(words)
+
+
+@settings(max_examples=300)
+@given(_date_texts())
+def test_windowed_scan_equals_a_whole_text_scan(text: str) -> None:
+    assert _casefree(_fast_scan(text)) == _casefree(_full_scan(text))
+
+
+@settings(max_examples=1000)
+@given(_tight_date_texts())
+def test_windowed_scan_equals_a_whole_text_scan_on_date_phrases(text: str) -> None:
+    assert _casefree(_fast_scan(text)) == _casefree(_full_scan(text))
+
+
+def test_windowed_scan_skips_text_without_dates_but_keeps_every_date() -> None:
+    text = "Mayor Lopez said the workshop for 30 people ran on 5 March, 2019, far from the 2030 Agenda."
+    assert _casefree(_fast_scan(text)) == _casefree(_full_scan(text))
+    assert [text[m.char_start : m.char_end] for m in find_dates(text, ANCHOR)] == ["5 March, 2019"]

@@ -38,9 +38,31 @@ AUDIT = {
                    "payload"},
 }  # fmt: skip
 
-# Floors on the dev set (score.py F1 / accuracy). Raise them when extraction improves.
-DEV_FLOORS = {"articles": 0.9, "countries": 0.8}
-SEED_FLOORS = {"articles": 0.9, "countries": 0.8}
+# Floors (score.py F1, and accuracy for the "acc:" entries), a little under what the
+# extractors reach today. Raise them when extraction improves; never lower them to pass.
+DEV_FLOORS = {
+    "articles": 0.98,
+    "countries": 0.97,
+    "counts": 0.95,
+    "funders": 0.95,
+    "events": 0.82,
+    "acc:title": 0.97,
+    "acc:published_date": 0.97,
+    "acc:count_unit": 0.95,
+    "acc:count_category": 0.9,
+    "acc:funder_role": 0.95,
+    "acc:event_country": 0.9,
+    "acc:event_start_date": 0.85,
+}
+SEED_FLOORS = {
+    "articles": 0.98,
+    "countries": 0.97,
+    "counts": 0.95,
+    "funders": 0.95,
+    "events": 0.8,
+    "acc:title": 0.97,
+    "acc:published_date": 0.97,
+}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +70,9 @@ def real_warehouse(tmp_path_factory, shared_dir, prefect_harness):
     from flows.pipeline import pressfacts_flow
 
     src = tmp_path_factory.mktemp("landing")
-    for path in sorted((shared_dir / "seeds").glob("*")) + sorted((shared_dir / "corpus" / "dev").glob("*.txt")):
+    for path in sorted((shared_dir / "seeds").glob("*")) + sorted(
+        (shared_dir / "corpus" / "dev").glob("*.txt")
+    ):
         shutil.copyfile(path, src / path.name)
     out = tmp_path_factory.mktemp("warehouse")
     warehouse = out / "pressfacts.duckdb"
@@ -119,5 +143,6 @@ def test_scores_stay_above_floors(real_warehouse, shared_dir, tmp_path, gold, fl
     warehouse, _ = real_warehouse
     result = _score(shared_dir, warehouse, gold, tmp_path)
     got = {k: v["f1"] for k, v in result["prf"].items()}
+    got |= {f"acc:{k}": v["accuracy"] for k, v in result["accuracy"].items()}
     for measure, floor in floors.items():
         assert got[measure] >= floor, f"{gold}: {measure} F1 {got[measure]} < {floor} ({got})"

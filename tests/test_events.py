@@ -168,3 +168,22 @@ def test_date_from_the_previous_sentence_that_names_no_activity() -> None:
     assert [(e.event_type, e.start_date, e.date_precision) for e in events] == [
         ("training", date(2019, 8, 1), "month")
     ]
+
+
+_TRIGGER_WORDS = [
+    "workshop", "Workshops", "training", "job", "fair", "job fair", "voluntary", "return", "returns", "the",
+    "Regional", "Conference", "on", "Migration", "capacity", "building", "non-food", "re-training", "\u0130n",
+]  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(st.sampled_from(_TRIGGER_WORDS), min_size=1, max_size=12),
+    st.sampled_from([" ", "\n", "  ", "-"]),
+)
+def test_trigger_search_at_first_words_equals_a_full_regex_scan(words: list[str], space: str) -> None:
+    from flows.extract.events import _lexicon, _trigger_matches, _trigger_starts
+
+    text = space.join(words)
+    fast = [m.span() for m in _trigger_matches(text, 0, len(text), _trigger_starts(text, len(text)))]
+    assert fast == [m.span() for m in _lexicon()[0].finditer(text)]

@@ -141,3 +141,41 @@ def test_arbitrary_text_never_raises_and_spans_match(text: str) -> None:
         assert 0 <= m.char_start < m.char_end <= len(text)
         assert text[m.char_start : m.char_end] == m.mention_text
         assert m.role in ("funder", "supporter")
+
+
+# --- The fast paths find exactly what the plain regex scans find --------------------------------
+
+_CUE_WORDS = [
+    "funded", "co-funded", "cofinanced", "by", "with", "the", "generous", "financial", "support", "of",
+    "from", "thanks", "to", "a", "grant", "donation", "donors", "Donors:", "our", "its", "which", "who",
+    "that", "has", "also", "supports", "backed", "sponsored", "USAID", "USAID-funded", "Canada's",
+    "Canada\u2019s", "funding", "IOM", ",", "refunded", "under", "sponsorship", "provided", "contribution",
+    "\u017fupported", "SUPPORT",
+]  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.sampled_from(_CUE_WORDS), min_size=1, max_size=14),
+    st.sampled_from([" ", "  ", "\n", " \u00a0"]),
+)
+def test_cue_search_at_openers_equals_a_full_regex_scan(words: list[str], space: str) -> None:
+    from flows.extract.funders import _POST_CUE, _PRE_CUE, _cue_matches, _cue_sentences
+
+    text = space.join(words) + "."
+    for sentence in _cue_sentences(text, len(text)):
+        for cue, starts in ((_PRE_CUE, sentence.pre_starts), (_POST_CUE, sentence.post_starts)):
+            fast = [m.span() for m in _cue_matches(cue, text, sentence.start, sentence.end, starts)]
+            assert fast == [m.span() for m in cue.finditer(text, sentence.start, sentence.end)]
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=["a", "B", " ", "\n", "\t", "\u00a0", "\u2019", "\u0130", "\u00df"], max_size=30))
+def test_collapse_maps_every_character_back(text: str) -> None:
+    from flows.extract.funders import _collapse
+
+    collapsed, offsets = _collapse(text)
+    assert collapsed == " ".join(text.split()).replace("\u2019", "'").lower()
+    for i, ch in enumerate(collapsed):
+        original = text[offsets[i]]
+        assert original.isspace() if ch == " " else ch in original.replace("\u2019", "'").lower()

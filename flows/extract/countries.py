@@ -140,7 +140,6 @@ class _Lexicon:
     known_iso3: frozenset[str]
 
 
-
 def _add(table: dict[str, list[_Entry]], key: str, entry: _Entry) -> None:
     entries = table.setdefault(key, [])
     if entry not in entries:

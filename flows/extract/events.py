@@ -10,13 +10,15 @@ Counts and funding mentions that belong to an event get its ``event_id``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
+import ahocorasick
+
 from flows.extract.dates import DateMention, find_dates
-from flows.extract.funders import find_alias_matches
-from flows.extract.text import contact_block_start, sentence_spans
+from flows.extract.funders import article_limit, article_sentences, find_alias_matches, load_registry
 from flows.model import Article, Count, CountryMention, Event, FundingMention
 from flows.reference import read_seed
 
@@ -57,7 +59,6 @@ class Trigger:
     presented_type: str | None
 
 
-
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[re.Pattern[str], dict[str, Trigger]]:
     """One compiled alternation of every trigger (longest first) and the entries by lower-case phrase."""
@@ -72,6 +73,70 @@ def _lexicon() -> tuple[re.Pattern[str], dict[str, Trigger]]:
 
 
 _NO_TRIGGER = Trigger("", None, None)
+
+
+def _key(m: re.Match[str]) -> str:
+    """A trigger match as its lexicon key: lower case, single spaces."""
+    return " ".join(m.group(0).lower().split())
+
+
+# Words that may join two registry names into one ("Bureau ... of the Department of State").
+_NAME_JOINERS = frozenset({"of", "the", "at", "s"})
+
+
+@lru_cache(maxsize=1)
+def _org_triggers() -> frozenset[str]:
+    """Trigger phrases that could lie inside a registry name ("conference" in "Regional Conference on ...").
+
+    A phrase qualifies when one of its words is written inside some name, or joins two names.
+    """
+    names = load_registry().keys
+    return frozenset(
+        phrase
+        for phrase in _lexicon()[1]
+        if any(word in _NAME_JOINERS or any(word in name for name in names) for word in phrase.split())
+    )
+
+
+# Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one.
+_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> ahocorasick.Automaton:
+    """The first word of every trigger phrase, lower case: a trigger can only start where one does."""
+    automaton = ahocorasick.Automaton()
+    for phrase in _lexicon()[1]:
+        word = phrase.split()[0]
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _trigger_starts(text: str, limit: int) -> list[int] | None:
+    """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may."""
+    head = text[:limit]
+    lowered = head.lower()
+    if len(lowered) != len(head) or _CASE_FOLD_OUTLIERS.search(head):
+        return None
+    return sorted({end - length + 1 for end, length in _first_words().iter(lowered)})
+
+
+def _trigger_matches(text: str, start: int, end: int, starts: list[int] | None) -> list[re.Match[str]]:
+    """``_lexicon()[0].finditer(text, start, end)``, trying only the offsets in ``starts``."""
+    pattern = _lexicon()[0]
+    if starts is None:
+        return list(pattern.finditer(text, start, end))
+    out: list[re.Match[str]] = []
+    pos = start
+    for p in starts[bisect_left(starts, start) : bisect_left(starts, end)]:
+        if p < pos:
+            continue
+        m = pattern.match(text, p, end)
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 @dataclass
@@ -115,7 +180,7 @@ def _anchor(article: Article) -> date | None:
         return article.published_date
     years = [
         m.start.year
-        for m in find_dates(article.text[: contact_block_start(article.text)], None)
+        for m in find_dates(article.text[: article_limit(article.text)], None)
         if m.start is not None and m.precision in ("year", "month", "day")
     ]
     return date(max(years), 12, 31) if years else None
@@ -160,8 +225,9 @@ def _participants(
     return None
 
 
-def _type_of(trigger: Trigger, text: str, sent: tuple[int, int]) -> str | None:
-    if trigger.presented_type and _PRESENTED.search(text, sent[0], sent[1]):
+def _type_of(trigger: Trigger, presented: bool) -> str | None:
+    """The trigger's type in a sentence that does (``presented``) or does not present or release something."""
+    if trigger.presented_type and presented:
         return trigger.presented_type
     return trigger.event_type
 
@@ -177,8 +243,14 @@ def extract_events(
     Sets ``event_id`` on the counts and funding mentions that belong to an event.
     """
     text = article.text
-    limit = contact_block_start(text)
+    limit = article_limit(text)
     pattern, entries = _lexicon()
+    sentences = article_sentences(text, limit)
+    starts = _trigger_starts(text, limit)
+    in_sentence = [_trigger_matches(text, sent[0], sent[1], starts) for sent in sentences]
+    if not any(in_sentence):
+        _link([], [], counts, funders)
+        return []
     anchor = _anchor(article)
     # the page's own date line (between title and body) dates the page, not an activity
     dates = [
@@ -186,38 +258,49 @@ def extract_events(
         for d in find_dates(text[:limit], anchor)
         if not article.title_end <= d.char_start < article.body_start
     ]
-    sentences = list(sentence_spans(text, 0, limit))
     default_country = article.dateline_country_iso3 or article.primary_country_iso3
-    # a trigger word inside an organisation's name ("Regional Conference on Migration") names no event
-    org_spans = [(m.start, m.end) for m in find_alias_matches(text, limit)]
-    has_return = bool(_RETURN_WORD.search(text, 0, limit)) and any(
-        entries.get(" ".join(m.group(0).lower().split()), _NO_TRIGGER).event_type == "return"
-        for m in pattern.finditer(text, 0, limit)
+    # a trigger word inside an organisation's name ("Regional Conference on Migration") names no event;
+    # only triggers written inside some registry name can be, so the names are looked up only then
+    org_spans = (
+        [(m.start, m.end) for m in find_alias_matches(text, limit)]
+        if any(_key(m) in _org_triggers() for ms in in_sentence for m in ms)
+        else []
     )
+    has_return: bool | None = None  # does the article report a return programme? (asked when needed)
     found: list[_Found] = []
     for i, sent in enumerate(sentences):
+        if not in_sentence[i]:
+            continue
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
         places = _event_places(text, sent, countries)
         if not places and nxt is not None:
             places = _event_places(text, nxt, countries)
-        for m in pattern.finditer(text, sent[0], sent[1]):
+        presented: bool | None = None  # does the sentence present or release something? (asked once)
+        for m in in_sentence[i]:
             trig = entries.get(" ".join(m.group(0).lower().split()))
             if trig is None or _GENERIC_AFTER.match(text, m.end(), sent[1]):
                 continue
             if any(a <= m.start() and m.end() <= b for a, b in org_spans):
                 continue
-            event_type = _type_of(trig, text, sent)
+            if trig.presented_type and presented is None:
+                presented = bool(_PRESENTED.search(text, sent[0], sent[1]))
+            event_type = _type_of(trig, bool(presented))
             if event_type is None:
                 continue
+            if event_type == "assistance" and has_return is None:
+                has_return = any(
+                    entries.get(_key(t), _NO_TRIGGER).event_type == "return"
+                    for t in _trigger_matches(text, 0, limit, starts)
+                ) and bool(_RETURN_WORD.search(text, 0, limit))
             if event_type == "assistance" and has_return and _RETURN_WORD.search(text, sent[0], sent[1]):
                 # kits, transport, reintegration help given within a return programme are that programme
                 event_type = "return"
             when = _dates_for(dates, sent, m.start())
-            if when is None and i > 0 and not pattern.search(text, sentences[i - 1][0], sentences[i - 1][1]):
+            if when is None and i > 0 and not in_sentence[i - 1]:
                 # "Two activities took place in August. The first was a workshop ...": a date set
                 # by the sentence before, when that sentence names no activity of its own
                 when = _dates_for(dates, sentences[i - 1], sentences[i - 1][1])
-            base = Event(
+            base = dict(
                 article_id=article.article_id,
                 event_type=event_type,
                 trigger=text[m.start() : m.end()],
@@ -232,16 +315,16 @@ def extract_events(
             countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
             if event_type == "incident" and len(countries_here) > 1:
                 # a disaster striking several countries is one incident, not one per country
-                found.append(_Found(replace(base, country_iso3=None), sent, True))
+                found.append(_Found(Event(**base, country_iso3=None), sent, True))
                 continue
             if not countries_here:
-                found.append(_Found(replace(base, country_iso3=default_country), sent, False))
+                found.append(_Found(Event(**base, country_iso3=default_country), sent, False))
                 continue
             for slot, iso3 in enumerate(countries_here):
                 place = next(p for p in places if p.country_iso3 == iso3)
                 found.append(
                     _Found(
-                        replace(base, country_iso3=iso3, city=_city_for(place, places), slot=slot), sent, True
+                        Event(**base, country_iso3=iso3, city=_city_for(place, places), slot=slot), sent, True
                     )
                 )
     events, owners = _merge(found)

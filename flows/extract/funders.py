@@ -12,6 +12,7 @@ programmes resolve to the registry id ``iom`` and are never credited.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,12 +42,24 @@ class Registry:
     automaton: ahocorasick.Automaton
     names: dict[str, str]  # funder_id -> canonical name
     parents: dict[str, str]  # funder_id -> parent funder_id
+    keys: frozenset[str]  # every name and alias in matching form
+
+
+@lru_cache(maxsize=16)
+def article_limit(text: str) -> int:
+    """Where the press-contact block starts (``contact_block_start``), computed once per article text."""
+    return contact_block_start(text)
+
+
+@lru_cache(maxsize=16)
+def article_sentences(text: str, end: int) -> tuple[tuple[int, int], ...]:
+    """``sentence_spans(text, 0, end)``, computed once per article text (shared with the events extractor)."""
+    return tuple(sentence_spans(text, 0, end))
 
 
 def _norm(s: str) -> str:
     """Lower case, straight apostrophes, single spaces: the form aliases and text are matched in."""
     return " ".join(s.replace("\u2019", "'").replace("\u2018", "'").lower().split())
-
 
 
 @lru_cache(maxsize=1)
@@ -73,21 +86,59 @@ def load_registry() -> Registry:
     for key, values in entries.items():
         automaton.add_word(key, (key, tuple(values)))
     automaton.make_automaton()
-    return Registry(automaton, names, parents)
+    return Registry(automaton, names, parents, frozenset(entries))
 
 
-def _collapse(text: str) -> tuple[str, list[int]]:
+class _ShiftMap:
+    """Offsets in the original text of a collapsed text's characters: ``i + shift`` from each break on."""
+
+    __slots__ = ("breaks", "shifts")
+
+    def __init__(self, breaks: list[int], shifts: list[int]) -> None:
+        self.breaks = breaks
+        self.shifts = shifts
+
+    def __getitem__(self, i: int) -> int:
+        return i + self.shifts[bisect_right(self.breaks, i) - 1]
+
+
+def _collapse(text: str) -> tuple[str, _ShiftMap | list[int]]:
     """``text`` in matching form plus, for each of its characters, the offset in ``text``."""
+    joined = " ".join(text.split())
+    collapsed = joined.replace("\u2019", "'").replace("\u2018", "'").lower()
+    if len(collapsed) != len(joined):
+        return _collapse_by_char(text)
+    # Only irregular white space (line breaks, double spaces, the ends) moves characters: each inner
+    # run becomes one space standing at the run's last character, and the text after it shifts.
+    shift = len(text) - len(text.lstrip())  # leading white space is dropped
+    breaks, shifts = [0], [shift]
+    for m in _IRREGULAR_SPACE.finditer(text, shift, len(text.rstrip())):
+        breaks.append(m.start() - shift)  # where the run's one space lands in ``collapsed``
+        shift += m.end() - m.start() - 1
+        shifts.append(shift)
+    return collapsed, _ShiftMap(breaks, shifts)
+
+
+# Every white-space character but the plain space (what ``str.split`` and ``\s`` split on).
+_OTHER_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# White space other than one plain space between two words; starting with a character class
+# lets the regex engine skip ordinary text fast.
+_IRREGULAR_SPACE = re.compile(rf"[{_OTHER_SPACE}]\s*| \s+")
+
+
+def _collapse_by_char(text: str) -> tuple[str, list[int]]:
+    """``_collapse`` for text whose lower case changes length ("İ"): every lowered character mapped."""
     out: list[str] = []
     offsets: list[int] = []
     for m in re.finditer(r"\S+", text):
         if out:
             out.append(" ")
             offsets.append(m.start() - 1)
-        out.append(m.group(0))
-        offsets.extend(range(m.start(), m.end()))
-    collapsed = "".join(out).replace("\u2019", "'").replace("\u2018", "'").lower()
-    return collapsed, offsets
+        for i, ch in enumerate(m.group(0)):
+            low = ch.replace("\u2019", "'").replace("\u2018", "'").lower()
+            out.append(low)
+            offsets.extend([m.start() + i] * len(low))
+    return "".join(out), offsets
 
 
 def _is_ancestor(registry: Registry, a: str, b: str) -> bool:
@@ -108,8 +159,13 @@ _CHAIN_GAP = re.compile(r"^(?:['\u2019]s\s+|\s+of\s+(?:the\s+)?|\s+at\s+(?:the\s
 
 def find_alias_matches(text: str, end: int | None = None) -> list[AliasMatch]:
     """Registry names in ``text[:end]``, leftmost-longest, whole words, chains merged to the most specific."""
+    return list(_alias_matches(text, len(text) if end is None else end))
+
+
+@lru_cache(maxsize=16)
+def _alias_matches(text: str, end: int) -> tuple[AliasMatch, ...]:
+    """``find_alias_matches``, computed once per article text (the funders and events extractors share it)."""
     registry = load_registry()
-    end = len(text) if end is None else end
     collapsed, offsets = _collapse(text[:end])
     found: list[AliasMatch] = []
     for stop, (key, values) in registry.automaton.iter(collapsed):
@@ -132,7 +188,7 @@ def find_alias_matches(text: str, end: int | None = None) -> list[AliasMatch]:
         if chosen and m.start < chosen[-1].end:
             continue
         chosen.append(m)
-    return _merge_chains(text, chosen, registry)
+    return tuple(_merge_chains(text, chosen, registry))
 
 
 def _merge_chains(text: str, matches: list[AliasMatch], registry: Registry) -> list[AliasMatch]:
@@ -325,25 +381,181 @@ def _grantors(
     return out
 
 
+# Every cue above (and ``_GRANT``) holds one of these stems: a sentence without one credits nobody.
+_CUE_STEMS = (
+    "fund", "financ", "paid", "donat", "donor", "grant", "bankroll", "contribut", "resource", "support",
+    "back", "sponsor",
+)  # fmt: skip
+# Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one.
+_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
+
+
+# Where a cue match can begin.  Every alternative of ``_PRE_CUE`` opens with a word below (the
+# cues have no leading word boundary, so anywhere it is written), or with the white space before
+# "donors"; every alternative of ``_POST_CUE`` opens with "-funded" or "'s", or with the white
+# space (or comma) before one of its verbs or relative pronouns.
+_SELF, _SELF_THEN_SPACE, _SPACE_BEFORE = 1, 2, 4  # how a word opens a match
+_PRE_CUE_OPENERS: dict[str, int] = {
+    **{
+        co + w: _SELF
+        for co in ("", "co", "co-")
+        for w in ("funded", "financed", "paid", "donated", "granted", "bankrolled", "sponsored")
+    },
+    **dict.fromkeys(("supported", "backed", "our", "its", "their"), _SELF),
+    **dict.fromkeys(("with", "through", "thanks", "using", "the", "a", "under"), _SELF_THEN_SPACE),
+    "donor": _SELF | _SPACE_BEFORE,
+}
+_POST_CUE_OPENERS: dict[str, int] = {
+    **dict.fromkeys(("-funded", "-financed", "-supported", "-sponsored", "-backed", "'s", "\u2019s"), _SELF),
+    **dict.fromkeys(("which", "who", "that"), _SELF | _SPACE_BEFORE),
+    **dict.fromkeys(
+        ("has", "have", "had", "also", "fund", "financ", "donat", "grant", "support", "back", "sponsor"),
+        _SPACE_BEFORE,
+    ),
+}
+
+
+# Every white-space character (what ``\s`` matches).
+_SPACES = (
+    " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+
+
+@lru_cache(maxsize=1)
+def _stem_automaton() -> ahocorasick.Automaton:
+    """The cue stems, lower case: word -> length."""
+    automaton = ahocorasick.Automaton()
+    for word in _CUE_STEMS:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+@lru_cache(maxsize=1)
+def _opener_automaton() -> ahocorasick.Automaton:
+    """Cue openers, lower case: word -> (length, how it opens a pre-name cue, a post-name cue).
+
+    A word that opens a match only when white space follows is entered once per white-space
+    character after it, so "a" alone (in every other word) is never a hit.
+    """
+    openers: dict[str, list[int]] = {}
+    for table, slot in ((_PRE_CUE_OPENERS, 0), (_POST_CUE_OPENERS, 1)):
+        for word, how in table.items():
+            forms = [word + space for space in _SPACES] if how & _SELF_THEN_SPACE else [word]
+            for form in forms:
+                openers.setdefault(form, [0, 0])[slot] |= (how & ~_SELF_THEN_SPACE) | (
+                    _SELF if how & _SELF_THEN_SPACE else 0
+                )
+    automaton = ahocorasick.Automaton()
+    for form, (pre, post) in openers.items():
+        automaton.add_word(form, (len(form), pre, post))
+    automaton.make_automaton()
+    return automaton
+
+
+@dataclass(frozen=True)
+class _CueSentence:
+    """A sentence holding a cue stem and the offsets where a pre- or post-name cue may start.
+
+    ``None`` offsets: the text defeats the lower-case search, every offset may start a cue.
+    """
+
+    start: int
+    end: int
+    pre_starts: list[int] | None
+    post_starts: list[int] | None
+
+
+def _openings(text: str, s_start: int, pos: int, how: int) -> list[int]:
+    """The offsets where a word at ``pos`` (``how`` it opens a cue) may start a match."""
+    out = [pos] if how & _SELF else []
+    if how & _SPACE_BEFORE:
+        first = pos
+        while first > s_start and text[first - 1].isspace():
+            first -= 1
+        if first > s_start and text[first - 1] == "," and first < pos:
+            first -= 1
+        out.extend(range(first, pos))
+    return out
+
+
+def _cue_sentences(text: str, limit: int) -> list[_CueSentence]:
+    """The sentences before ``limit`` that hold a cue stem (the only ones a cue can match in)."""
+    head = text[:limit]
+    lowered = head.lower()
+    hits = [end - length + 1 for end, length in _stem_automaton().iter(lowered)]
+    if not hits:
+        return []
+    sentences = article_sentences(text, limit)
+    if len(lowered) != len(head) or _CASE_FOLD_OUTLIERS.search(head):
+        return [_CueSentence(s, e, None, None) for s, e in sentences]
+    starts = [s for s, _ in sentences]
+    wanted = sorted({bisect_right(starts, pos) - 1 for pos in hits} - {-1})
+    out = []
+    for s_start, s_end in (sentences[i] for i in wanted):
+        pre: set[int] = set()
+        post: set[int] = set()
+        for end, (length, pre_how, post_how) in _opener_automaton().iter(lowered, s_start, s_end):
+            pos = end - length + 1
+            if pre_how:
+                pre.update(_openings(text, s_start, pos, pre_how))
+            if post_how:
+                post.update(_openings(text, s_start, pos, post_how))
+        out.append(_CueSentence(s_start, s_end, sorted(pre), sorted(post)))
+    return out
+
+
+def _cue_matches(
+    cue: re.Pattern[str], text: str, start: int, end: int, starts: list[int] | None
+) -> list[re.Match[str]]:
+    """``cue.finditer(text, start, end)``, trying only the offsets in ``starts`` (all when ``None``)."""
+    if starts is None:
+        return list(cue.finditer(text, start, end))
+    out: list[re.Match[str]] = []
+    pos = start
+    for p in starts:
+        if p < pos:
+            continue
+        m = cue.match(text, p, end)
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
+# ``_GRANT`` is case-sensitive: a sentence without one of these words holds no grant.
+_GRANT_WORDS = ("grant", "donation", "contribution")
+
+
 def extract_funders(article: Article, countries: list[CountryMention] | None = None) -> list[FundingMention]:
     """Every funder or supporter the article credits, one mention per credited name span.
 
     Text after the press-contact block is ignored; IOM and its programmes are never credited.
     """
     text = article.text
-    limit = contact_block_start(text)
+    limit = article_limit(text)
     registry = load_registry()
-    matches = find_alias_matches(text, limit)
     credits: dict[tuple[int, int], tuple[_Credit, tuple[int, int]]] = {}
-    for s_start, s_end in sentence_spans(text, 0, limit):
+    for sentence in _cue_sentences(text, limit):
+        s_start, s_end = sentence.start, sentence.end
         found: list[_Credit] = []
-        for cue in _PRE_CUE.finditer(text, s_start, s_end):
+        pre_cues = _cue_matches(_PRE_CUE, text, s_start, s_end, sentence.pre_starts)
+        post_cues = _cue_matches(_POST_CUE, text, s_start, s_end, sentence.post_starts)
+        grant = any(text.find(w, s_start, s_end) >= 0 for w in _GRANT_WORDS) and _GRANT.search(
+            text, s_start, s_end
+        )
+        if not (pre_cues or post_cues or grant):
+            continue
+        matches = find_alias_matches(text, limit)
+        for cue in pre_cues:
             role = "funder" if cue.group("money") else "supporter"
             found.extend(_name_list(text, cue.end(), s_end, matches, role))
-        for cue in _POST_CUE.finditer(text, s_start, s_end):
+        for cue in post_cues:
             money = cue.group("hmoney") or cue.group("pmoney") or cue.group("rmoney") or cue.group("amoney")
             found.extend(_credited_before(text, cue, s_start, matches, "funder" if money else "supporter"))
-        if _GRANT.search(text, s_start, s_end):
+        if grant:
             found.extend(_grantors(text, s_start, s_end, matches, found))
         for c in found:
             if c.funder_id in NON_FUNDER_IDS or c.end <= c.start:
