@@ -6,6 +6,7 @@ one unreadable file never stops the batch.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flows.discover import FoundFile, sha256_hex
@@ -27,11 +28,15 @@ class FileRecord:
     articles: int = 0
 
 
-def read_and_segment(files: list[FoundFile]) -> tuple[list[Article], list[FileRecord]]:
+def read_and_segment(
+    files: list[FoundFile], skip_content: Collection[str] = frozenset()
+) -> tuple[list[Article], list[FileRecord]]:
     """Articles of every readable file, and one record per file seen.
 
     Files with the same content as an earlier one are recorded as ``ignored``
-    (their facts are the earlier file's), so nothing is counted twice.
+    (their facts are the earlier file's), so nothing is counted twice. Files
+    whose content digest is in ``skip_content`` (already extracted by this
+    extractor version) are recorded as ``unchanged`` and not segmented again.
     """
     from flows.extract.countries import resolve_place
 
@@ -54,6 +59,15 @@ def read_and_segment(files: list[FoundFile]) -> tuple[list[Article], list[FileRe
             records.append(FileRecord(found.source_file, None, size, None, "failed", str(exc)))
             continue
         digest = sha256_hex(data)
+        if digest in skip_content and digest not in seen_content:
+            seen_content[digest] = found.source_file
+            records.append(
+                FileRecord(
+                    found.source_file, digest, len(data), None, "unchanged",
+                    "content already extracted by this extractor version; its facts are kept",
+                )
+            )  # fmt: skip
+            continue
         if digest in seen_content:
             records.append(
                 FileRecord(
@@ -72,7 +86,14 @@ def read_and_segment(files: list[FoundFile]) -> tuple[list[Article], list[FileRe
             file_articles = segment_page(page.text, found.source_file, digest, resolve_place)
         except Exception as exc:  # a segmenter bug must not lose the rest of the batch
             records.append(
-                FileRecord(found.source_file, digest, len(data), page.encoding, "failed", f"segmentation error: {exc!r}")
+                FileRecord(
+                    found.source_file,
+                    digest,
+                    len(data),
+                    page.encoding,
+                    "failed",
+                    f"segmentation error: {exc!r}",
+                )
             )
             continue
         if not file_articles:
@@ -86,6 +107,8 @@ def read_and_segment(files: list[FoundFile]) -> tuple[list[Article], list[FileRe
         seen_content[digest] = found.source_file
         articles.extend(file_articles)
         records.append(
-            FileRecord(found.source_file, digest, len(data), page.encoding, "loaded", None, len(file_articles))
+            FileRecord(
+                found.source_file, digest, len(data), page.encoding, "loaded", None, len(file_articles)
+            )
         )
     return articles, records

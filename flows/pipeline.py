@@ -1,13 +1,17 @@
 """The Prefect flow: the pipeline's table of contents.
 
-discover -> read & segment -> extract -> load raw -> validate (GX) -> dbt build -> publish.
-Tasks are coarse (one per stage over the whole batch); the logic lives in plain
-functions in the modules they call.
+discover -> read & segment (new or changed files only) -> extract -> load raw
+-> validate (GX) -> dbt build -> publish. Tasks are coarse (one per stage over
+the whole batch); the logic lives in plain functions in the modules they call.
 """
 
 from __future__ import annotations
 
+import fcntl
 import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,36 +21,141 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from flows.discover import FoundFile, discover_files
-from flows.facts import extract_facts, extractor_version, facts_to_frames
+from flows.facts import extract_facts, facts_to_frames
 from flows.ingest import FileRecord, read_and_segment
 from flows.model import Article
-from flows.schema import AUDIT_TABLES
-from flows.warehouse import append_audit, discard_build, publish, start_build, write_raw
+from flows.schema import AUDIT_TABLES, RAW_STATE_TABLES
+from flows.versioning import build_version, extractor_version
+from flows.warehouse import (
+    append_audit,
+    assign_source_files,
+    discard_build,
+    publish,
+    read_build_version,
+    read_extracted_versions,
+    read_sources,
+    remove_stale_builds,
+    replace_facts,
+    replace_state,
+    start_build,
+)
 
 
 @dataclass
 class RunSummary:
-    """What a run did, printed by the CLI and kept in ``audit.runs``."""
+    """What a run did, printed by the CLI, kept in ``audit.runs`` and published as an artifact."""
 
     run_id: str
     status: str
     warehouse: Path
     files_seen: int = 0
     files_loaded: int = 0
+    files_unchanged: int = 0
     files_failed: int = 0
     files_ignored: int = 0
+    files_removed: int = 0
     articles: int = 0
-    facts: dict[str, int] = field(default_factory=dict)
+    articles_withdrawn: int = 0
+    facts: dict[str, int] = field(default_factory=dict)  # facts in the published marts
     validation: str = "not run"
     quarantined: int = 0
     docs_dir: Path | None = None
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    top_countries: list[tuple[str, int]] = field(default_factory=list)
     message: str | None = None
+
+
+@dataclass
+class PriorState:
+    """What the published warehouse already holds."""
+
+    sources: pl.DataFrame
+    extracted: dict[str, str]  # content digest -> extractor version
+    build_version: str | None
 
 
 def new_run_id() -> str:
     """Sortable and unique: UTC timestamp plus random suffix."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path, wait_seconds: float = 0) -> Iterator[None]:
+    """Exclusive right to write ``warehouse``: one run at a time, across processes.
+
+    Raises ``RuntimeError`` when another run holds the lock for longer than ``wait_seconds``.
+    """
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse.parent / f".{warehouse.name}.lock"
+    with open(lock_path, "w") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RuntimeError(
+                        f"another run is writing {warehouse} (lock {lock_path}); this run did not start"
+                    ) from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def read_prior_state(warehouse: Path) -> PriorState:
+    """The published warehouse's raw state, read-only (an absent warehouse holds nothing)."""
+    empty = pl.DataFrame(schema=RAW_STATE_TABLES["sources"])
+    if not warehouse.exists():
+        return PriorState(empty, {}, None)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables"
+        ).fetchall()}  # fmt: skip
+        if not {"raw.sources", "raw.articles", "raw.validation_run"} <= tables:
+            return PriorState(empty, {}, None)
+        return PriorState(read_sources(con), read_extracted_versions(con), read_build_version(con))
+    finally:
+        con.close()
+
+
+def plan_sources(
+    prior: PriorState, records: list[FileRecord], run_id: str
+) -> tuple[pl.DataFrame, list[FileRecord]]:
+    """The new ``raw.sources`` and audit records for files that disappeared since the last run."""
+    previous = {row["source_file"]: row for row in prior.sources.iter_rows(named=True)}
+    version = extractor_version()
+    rows = []
+    for r in records:
+        if r.status == "unchanged":
+            before = previous.get(r.source_file, {})
+            rows.append({**before, "source_file": r.source_file, "content_sha256": r.content_sha256,
+                         "size_bytes": r.size_bytes, "status": "loaded", "reason": None,
+                         "extractor_version": version,
+                         "last_read_run_id": before.get("last_read_run_id", run_id)})  # fmt: skip
+        else:
+            rows.append({"source_file": r.source_file, "content_sha256": r.content_sha256,
+                         "size_bytes": r.size_bytes, "encoding": r.encoding, "status": r.status,
+                         "reason": r.reason, "articles": r.articles, "extractor_version": version,
+                         "last_read_run_id": run_id})  # fmt: skip
+    seen = {r.source_file for r in records}
+    removed = [
+        FileRecord(
+            name,
+            row["content_sha256"],
+            row["size_bytes"],
+            row["encoding"],
+            "ignored",
+            "no longer in the source folder: its facts were withdrawn from the marts",
+        )  # fmt: skip
+        for name, row in previous.items()
+        if name not in seen and row["status"] == "loaded"
+    ]
+    return pl.DataFrame(rows, schema=RAW_STATE_TABLES["sources"], orient="row"), removed
 
 
 @task(name="discover files")
@@ -55,8 +164,8 @@ def discover_task(source_dir: Path) -> list[FoundFile]:
 
 
 @task(name="read and segment")
-def read_task(files: list[FoundFile]) -> tuple[list[Article], list[FileRecord]]:
-    return read_and_segment(files)
+def read_task(files: list[FoundFile], skip_content: frozenset[str]) -> tuple[list[Article], list[FileRecord]]:
+    return read_and_segment(files, skip_content)
 
 
 @task(name="extract facts")
@@ -65,12 +174,16 @@ def extract_task(articles: list[Article]) -> dict[str, pl.DataFrame]:
 
 
 @task(name="load raw")
-def load_task(build: Path, frames: dict[str, pl.DataFrame]) -> None:
+def load_task(build: Path, frames: dict[str, pl.DataFrame], withdraw: set[str], sources: pl.DataFrame) -> int:
+    """Replace changed contents' facts, record the landing folder; returns articles withdrawn."""
     con = duckdb.connect(str(build))
     try:
-        write_raw(con, frames)
+        withdrawn = replace_facts(con, frames, withdraw)
+        replace_state(con, "sources", sources)
+        assign_source_files(con)
     finally:
         con.close()
+    return withdrawn
 
 
 @task(name="validate facts")
@@ -79,19 +192,23 @@ def validate_task(build: Path, run_id: str, docs_dir: Path | None):
 
     con = duckdb.connect(str(build))
     try:
-        outcome = validate_facts(con, run_id, docs_dir=docs_dir)
+        outcome = validate_facts(con, run_id, docs_dir=docs_dir / "gx" if docs_dir else None)
         append_audit(con, "validation_results", outcome.results)
         append_audit(con, "quarantine", outcome.quarantine)
+        replace_state(
+            con, "validation_run", pl.DataFrame([{"run_id": run_id, "build_version": build_version()}])
+        )
     finally:
         con.close()
     return outcome
 
 
 @task(name="dbt build")
-def transform_task(build: Path, run_id: str):
+def transform_task(build: Path, published: Path):
     from flows.transform import run_dbt_build
 
-    return run_dbt_build(build, run_id)
+    # one dbt target folder per published warehouse, so partial parsing carries across runs
+    return run_dbt_build(build, build_dir=published.parent / ".dbt")
 
 
 def _record_run(build: Path, summary: RunSummary, started: datetime, records: list[FileRecord]) -> None:
@@ -104,72 +221,163 @@ def _record_run(build: Path, summary: RunSummary, started: datetime, records: li
                 orient="row",
             )
             append_audit(con, "files", files)
-        run = pl.DataFrame(
-            [
-                {
-                    "run_id": summary.run_id,
-                    "started_at": started,
-                    "finished_at": datetime.now(UTC),
-                    "status": summary.status,
-                    "source_dir": None,
-                    "files_seen": summary.files_seen,
-                    "files_loaded": summary.files_loaded,
-                    "files_failed": summary.files_failed,
-                    "articles": summary.articles,
-                    "extractor_version": extractor_version(),
-                    "message": summary.message,
-                }
-            ],
-            schema=AUDIT_TABLES["runs"],
-            orient="row",
-        )
-        append_audit(con, "runs", run)
+        run = {
+            "run_id": summary.run_id, "started_at": started, "finished_at": datetime.now(UTC),
+            "status": summary.status, "source_dir": None, "files_seen": summary.files_seen,
+            "files_loaded": summary.files_loaded, "files_failed": summary.files_failed,
+            "articles": summary.articles, "extractor_version": extractor_version(), "message": summary.message,
+        }  # fmt: skip
+        append_audit(con, "runs", pl.DataFrame([run], schema=AUDIT_TABLES["runs"], orient="row"))
+        if summary.status == "succeeded":
+            tables = {r[0] for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()}  # fmt: skip
+            for name in (
+                "fct_counts",
+                "fct_country_mentions",
+                "fct_funding_mentions",
+                "fct_events",
+                "dim_articles",
+            ):
+                if name in tables:
+                    summary.facts[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            if "fct_country_mentions" in tables:
+                summary.top_countries = con.execute(
+                    """select country_iso3, count(distinct article_id) as articles from marts.fct_country_mentions
+                       group by 1 order by 2 desc, 1 limit 5"""
+                ).fetchall()
     finally:
         con.close()
 
 
+def _publish_artifact(summary: RunSummary) -> None:
+    """The run summary as a Prefect markdown artifact (visible in the UI)."""
+    from prefect.artifacts import create_markdown_artifact
+
+    from flows.cli import format_markdown
+
+    create_markdown_artifact(key="pressfacts-run-summary", markdown=format_markdown(summary),
+                             description=f"pressfacts run {summary.run_id}")  # fmt: skip
+
+
 @flow(name="pressfacts", log_prints=True)
-def pressfacts_flow(source_dir: Path, warehouse: Path, docs_dir: Path | None = None) -> RunSummary:
-    """Run the whole pipeline on ``source_dir`` and publish ``warehouse`` if every check passes."""
+def pressfacts_flow(
+    source_dir: Path, warehouse: Path, docs_dir: Path | None = None, full_refresh: bool = False
+) -> RunSummary:
+    """Run the pipeline on ``source_dir`` and publish ``warehouse`` if every check passes.
+
+    Only new or changed files are read and extracted (``full_refresh`` re-extracts all);
+    removed files' facts are withdrawn. When nothing changed (files, extractor, dbt project,
+    suites), validation and dbt are skipped and only the run is recorded.
+    """
     logger = get_run_logger()
     run_id = new_run_id()
     started = datetime.now(UTC)
     summary = RunSummary(run_id=run_id, status="running", warehouse=warehouse, docs_dir=docs_dir)
-    files = discover_task(source_dir)
-    articles, records = read_task(files)
-    summary.files_seen = len(records)
-    summary.files_loaded = sum(r.status == "loaded" for r in records)
-    summary.files_failed = sum(r.status == "failed" for r in records)
-    summary.files_ignored = sum(r.status == "ignored" for r in records)
-    summary.articles = len(articles)
-    summary.refused = [(r.source_file, r.status, r.reason or "") for r in records if r.status in ("failed", "ignored")]
-    build = start_build(warehouse, run_id)
-    try:
-        frames = extract_task(articles)
-        summary.facts = {name: frame.height for name, frame in frames.items()}
-        load_task(build, frames)
-        outcome = validate_task(build, run_id, docs_dir)
-        summary.quarantined = outcome.quarantine.height
-        failed = int((~outcome.results["success"]).sum()) if outcome.results.height else 0
-        summary.validation = (
-            f"{outcome.results.height} expectations, {failed} with failures, {summary.quarantined} facts quarantined"
-        )
-        if outcome.failed_suites:
-            from flows.validate import ValidationFailed
+    clock = time.perf_counter()
 
-            raise ValidationFailed(f"suites failed beyond their threshold: {', '.join(outcome.failed_suites)}")
-        transform_task(build, run_id)
-        summary.status = "succeeded"
-        _record_run(build, summary, started, records)
-        publish(build, warehouse)
-    except Exception as exc:
-        summary.status = "failed"
-        summary.message = f"{type(exc).__name__}: {exc}"
-        logger.error("run %s failed: %s; the published warehouse is unchanged", run_id, summary.message)
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.timings[stage] = round(now - clock, 3)
+        clock = now
+
+    with warehouse_lock(warehouse):
+        for stale in remove_stale_builds(warehouse):
+            logger.warning("removed %s, left by a run that did not finish", stale.name)
+        files = discover_task(source_dir)
+        prior = read_prior_state(warehouse)
+        lap("discover")
+        version = extractor_version()
+        current = (
+            frozenset() if full_refresh else frozenset(s for s, v in prior.extracted.items() if v == version)
+        )
+        articles, records = read_task(files, current)
+        lap("read")
+        sources, removed = plan_sources(prior, records, run_id)
+        keep = set(sources.filter(pl.col("status") == "loaded")["content_sha256"].to_list())
+        extracted_now = {a.content_sha256 for a in articles}
+        withdraw = (set(prior.extracted) - keep) | extracted_now
+        all_records = records + removed
+        summary.files_seen = len(records)
+        for status in ("loaded", "unchanged", "failed", "ignored"):
+            setattr(summary, f"files_{status}", sum(r.status == status for r in records))
+        summary.files_removed = len(removed)
+        summary.articles = len(articles)
+        summary.refused = [(r.source_file, r.status, r.reason or "") for r in all_records
+                           if r.status in ("failed", "ignored")]  # fmt: skip
+        changed = bool(extracted_now or withdraw or removed) or prior.build_version != build_version()
+        build = start_build(warehouse, run_id)
+        lap("start_build")
         try:
-            _record_run(build, summary, started, records)
-        finally:
-            discard_build(build, keep_as=warehouse.parent / "failed" / f"{run_id}.duckdb")
-        raise
+            if changed:
+                frames = extract_task(articles)
+                lap("extract")
+                summary.articles_withdrawn = load_task(build, frames, withdraw, sources)
+                lap("load")
+                outcome = validate_task(build, run_id, docs_dir)
+                lap("validate")
+                summary.quarantined = outcome.quarantine.height
+                failed = int((~outcome.results["success"]).sum()) if outcome.results.height else 0
+                summary.validation = (
+                    f"{outcome.results.height} expectations, {failed} with failures, "
+                    f"{summary.quarantined} facts quarantined"
+                )
+                if outcome.failed_suites:
+                    from flows.validate import ValidationFailed
+
+                    raise ValidationFailed(outcome)
+                transform_task(build, warehouse)
+                lap("dbt")
+                if docs_dir is not None:
+                    _build_docs(build, warehouse, docs_dir, logger)
+                    lap("docs")
+            else:
+                con = duckdb.connect(str(build))
+                try:
+                    replace_state(con, "sources", sources)
+                finally:
+                    con.close()
+                summary.validation = "skipped: nothing changed since the last run"
+            summary.status = "succeeded"
+            _record_run(build, summary, started, all_records)
+            publish(build, warehouse)
+            lap("publish")
+        except Exception as exc:
+            summary.status = "failed"
+            summary.message = f"{type(exc).__name__}: {exc}"
+            logger.error("run %s failed: %s; the published warehouse is unchanged", run_id, summary.message)
+            try:
+                _record_run(build, summary, started, all_records)
+            finally:
+                discard_build(build, keep_as=warehouse.parent / "failed" / f"{run_id}.duckdb")
+            raise
+    _publish_artifact(summary)
     logger.info("run %s published %s", run_id, warehouse)
     return summary
+
+
+def _build_docs(build: Path, published: Path, docs_dir: Path, logger) -> None:
+    """dbt's docs site beside the GX Data Docs, from the build (never the published file, which
+    readers may hold); a docs failure is logged, not fatal: the docs are a by-product."""
+    from flows.transform import run_dbt_docs
+
+    try:
+        run_dbt_docs(build, docs_dir / "dbt", build_dir=published.parent / ".dbt")
+        write_docs_index(docs_dir)
+    except Exception as exc:  # noqa: BLE001 - reported, and the run goes on
+        logger.warning("could not build the docs in %s: %s", docs_dir, exc)
+
+
+def write_docs_index(docs_dir: Path) -> Path:
+    """A small landing page linking the GX Data Docs and the dbt docs."""
+    index = docs_dir / "index.html"
+    index.write_text(
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>pressfacts docs</title></head>"
+        "<body><h1>pressfacts documentation</h1><ul>"
+        '<li><a href="gx/index.html">Validation results (Great Expectations Data Docs)</a></li>'
+        '<li><a href="dbt/static_index.html">Models, columns and tests (dbt docs)</a></li>'
+        "</ul></body></html>\n",
+        encoding="utf-8",
+    )
+    return index

@@ -80,6 +80,24 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
     },
 }
 
+# State kept in raw between runs (incremental runs): written by the flow, read by dbt.
+RAW_STATE_TABLES: dict[str, dict[str, pl.DataType]] = {
+    # the landing folder as last seen: one row per file
+    "sources": {
+        "source_file": pl.String,
+        "content_sha256": pl.String,
+        "size_bytes": pl.Int64,
+        "encoding": pl.String,
+        "status": pl.String,  # loaded | failed | ignored (as of the run that last read it)
+        "reason": pl.String,
+        "articles": pl.Int32,
+        "extractor_version": pl.String,
+        "last_read_run_id": pl.String,
+    },
+    # the run whose validation (audit.quarantine rows) holds for the facts now in raw: one row
+    "validation_run": {"run_id": pl.String, "build_version": pl.String},
+}
+
 # The audit schema (warehouse-contract.md): written by the flow, kept across runs.
 AUDIT_TABLES: dict[str, dict[str, pl.DataType]] = {
     "runs": {

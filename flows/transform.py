@@ -12,7 +12,6 @@ process hold a read-write file at a time, and dbt opens its own.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -68,24 +67,19 @@ def default_build_dir(warehouse: Path, project_dir: Path = DBT_PROJECT_DIR) -> P
 
 def run_dbt_build(
     warehouse: Path,
-    run_id: str | None = None,
     *,
     project_dir: Path = DBT_PROJECT_DIR,
     build_dir: Path | None = None,
 ) -> DbtBuildResult:
     """Run ``dbt build`` (seeds, models, data tests, unit tests) against the DuckDB file ``warehouse``.
 
-    ``run_id`` is passed as the dbt var ``run_id``: the staging views then hold back the facts
-    listed in ``audit.quarantine`` for that run. Raises :class:`DbtBuildError` naming every failed
-    node and its message when anything fails; returns node counts and wall time otherwise.
+    The staging views hold back the facts that the latest validation (``raw.validation_run``)
+    put in ``audit.quarantine``. No dbt vars change between runs, so dbt's partial parsing holds
+    when ``build_dir`` is reused. Raises :class:`DbtBuildError` naming every failed node and its
+    message when anything fails; returns node counts and wall time otherwise.
     """
     build_dir = build_dir or default_build_dir(warehouse, project_dir)
-    args = [
-        "build",
-        *_common_args(project_dir, build_dir),
-        "--vars",
-        json.dumps({"run_id": run_id}),
-    ]
+    args = ["build", *_common_args(project_dir, build_dir)]
     started = time.perf_counter()
     outcome = _invoke(args, warehouse)
     elapsed = time.perf_counter() - started

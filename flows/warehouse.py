@@ -2,9 +2,10 @@
 
 DuckDB allows one writer or many readers. Readers (BI tools, analysts) open the
 published file read-only at any time; a run never writes to it. The run copies
-the published file (to keep the audit history), writes the copy, and only when
-every check has passed replaces the published file with ``os.replace`` — an
-atomic rename, so a reader sees the old version or the new one, never half of one.
+the published file (it holds the raw facts of earlier runs and the audit
+history), writes the copy, and only when every check has passed replaces the
+published file with ``os.replace`` — an atomic rename, so a reader sees the old
+version or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.schema import AUDIT_TABLES, RAW_TABLES
+from flows.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 
 
 def build_path(published: Path, run_id: str) -> Path:
@@ -24,12 +25,19 @@ def build_path(published: Path, run_id: str) -> Path:
     return published.parent / f".{published.name}.build-{run_id}"
 
 
+def remove_stale_builds(published: Path) -> list[Path]:
+    """Delete builds left by runs that were killed; returns what was removed."""
+    removed = []
+    for path in published.parent.glob(f".{published.name}.build-*"):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
 def start_build(published: Path, run_id: str) -> Path:
     """A private copy of the published warehouse (or a new file) for this run to write."""
     published.parent.mkdir(parents=True, exist_ok=True)
     build = build_path(published, run_id)
-    for stale in (build, build.with_name(build.name + ".wal")):
-        stale.unlink(missing_ok=True)
     if published.exists():
         shutil.copyfile(published, build)
     con = duckdb.connect(str(build))
@@ -40,20 +48,79 @@ def start_build(published: Path, run_id: str) -> Path:
     return build
 
 
+def _create_empty(con: duckdb.DuckDBPyConnection, schema: str, name: str, columns: dict) -> None:
+    empty = pl.DataFrame(schema=columns).to_arrow()  # noqa: F841 - read by DuckDB by name
+    con.execute(f"create table if not exists {schema}.{name} as select * from empty where false")
+
+
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw and audit schemas and the audit tables when missing."""
+    """Create the raw and audit schemas and their tables when missing."""
     con.execute("create schema if not exists raw")
     con.execute("create schema if not exists audit")
-    for name, schema in AUDIT_TABLES.items():
-        empty = pl.DataFrame(schema=schema).to_arrow()  # noqa: F841 - read by DuckDB by name
-        con.execute(f"create table if not exists audit.{name} as select * from empty where false")
+    for name, columns in (RAW_TABLES | RAW_STATE_TABLES).items():
+        _create_empty(con, "raw", name, columns)
+    for name, columns in AUDIT_TABLES.items():
+        _create_empty(con, "audit", name, columns)
 
 
-def write_raw(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
-    """Replace every raw table with its frame, in bulk through Arrow."""
-    for name in RAW_TABLES:
-        arrow = frames[name].to_arrow()  # noqa: F841 - read by DuckDB by name
-        con.execute(f"create or replace table raw.{name} as select * from arrow")
+def read_sources(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The landing folder as the last run saw it (``raw.sources``)."""
+    return con.sql("select * from raw.sources").pl()
+
+
+def read_extracted_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Content digest -> extractor version, for every content with articles in raw."""
+    rows = con.execute(
+        "select content_sha256, min(extractor_version) from raw.articles group by 1"
+    ).fetchall()
+    return dict(rows)
+
+
+def read_build_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select build_version from raw.validation_run limit 1").fetchone()
+    return row[0] if row else None
+
+
+def replace_facts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], withdraw: set[str]) -> int:
+    """Withdraw the facts of contents in ``withdraw`` (digests), then append ``frames``; in bulk.
+
+    Returns the number of articles withdrawn. Runs in one transaction.
+    """
+    gone = pl.DataFrame({"content_sha256": sorted(withdraw)}, schema={"content_sha256": pl.String}).to_arrow()  # noqa: F841
+    con.execute("begin")
+    try:
+        con.execute(
+            "create or replace temp table withdrawn as select article_id from raw.articles "
+            "where content_sha256 in (select content_sha256 from gone)"
+        )
+        (count,) = con.execute("select count(*) from withdrawn").fetchone()
+        for name in RAW_TABLES:
+            con.execute(f"delete from raw.{name} where article_id in (select article_id from withdrawn)")
+        for name in RAW_TABLES:
+            arrow = frames[name].to_arrow()  # noqa: F841 - read by DuckDB by name
+            con.execute(f"insert into raw.{name} by name select * from arrow")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return count
+
+
+def replace_state(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Replace the rows of ``raw.<name>`` (a state table) with ``frame``."""
+    arrow = frame.select(list(RAW_STATE_TABLES[name])).to_arrow()  # noqa: F841 - read by DuckDB by name
+    con.execute(f"delete from raw.{name}")
+    con.execute(f"insert into raw.{name} by name select * from arrow")
+
+
+def assign_source_files(con: duckdb.DuckDBPyConnection) -> None:
+    """Each article's ``source_file`` is the first present file (by path) holding its content."""
+    con.execute(
+        """update raw.articles a set source_file = s.source_file
+           from (select content_sha256, min(source_file) as source_file from raw.sources
+                 where status = 'loaded' group by 1) s
+           where a.content_sha256 = s.content_sha256 and a.source_file <> s.source_file"""
+    )
 
 
 def append_audit(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from flows.model import stable_id
 from flows.reference import read_seed
-from flows.schema import AUDIT_TABLES, RAW_TABLES
+from flows.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 from flows.transform import (
     DBT_PROJECT_DIR,
     DbtBuildError,
@@ -141,6 +141,7 @@ def fact_rows() -> dict[str, list[dict]]:
                 "sentence": None, "char_start": workshop[0], "char_end": workshop[1],
             }
         ],
+        "validation_run": [{"run_id": RUN_ID}],
         "quarantine": [
             {
                 "run_id": RUN_ID, "fact_table": "counts", "fact_id": "c-held-back", "article_id": ARTICLE_ID,
@@ -156,7 +157,7 @@ def write_warehouse(path: Path, rows: dict[str, list[dict]]) -> None:
     """Create every raw and audit table of flows/schema.py in ``path``, bulk-loading ``rows`` via Arrow."""
     con = duckdb.connect(str(path))
     try:
-        for schema_name, tables in (("raw", RAW_TABLES), ("audit", AUDIT_TABLES)):
+        for schema_name, tables in (("raw", RAW_TABLES | RAW_STATE_TABLES), ("audit", AUDIT_TABLES)):
             con.execute(f"create schema if not exists {schema_name}")
             for table, schema in tables.items():
                 frame = pl.DataFrame(rows.get(table, []), schema=schema, orient="row")
@@ -200,7 +201,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     project = make_project(tmp_path)
     warehouse = tmp_path / "pressfacts.duckdb"
     write_warehouse(warehouse, fact_rows())
-    result = run_dbt_build(warehouse, RUN_ID, project_dir=project, build_dir=tmp_path / "build")
+    result = run_dbt_build(warehouse, project_dir=project, build_dir=tmp_path / "build")
     return Built(warehouse, result, project, tmp_path / "build")
 
 
@@ -267,11 +268,13 @@ def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path)
     assert "dim_funders" in html and "unregistered" in html
 
 
-def test_without_run_id_nothing_is_held_back(tmp_path: Path) -> None:
+def test_quarantine_of_an_older_validation_holds_nothing_back(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     warehouse = tmp_path / "pressfacts.duckdb"
-    write_warehouse(warehouse, fact_rows())
-    run_dbt_build(warehouse, None, project_dir=project, build_dir=tmp_path / "build")
+    rows = fact_rows()
+    rows["validation_run"] = [{"run_id": "a-later-run"}]
+    write_warehouse(warehouse, rows)
+    run_dbt_build(warehouse, project_dir=project, build_dir=tmp_path / "build")
     ids = {row[0] for row in query(warehouse, "select count_id from marts.fct_counts")}
     assert ids == {"c-total", "c-part", "c-held-back"}
 
@@ -288,7 +291,7 @@ def test_broken_input_fails_the_build_naming_each_failed_test(tmp_path: Path) ->
     warehouse = tmp_path / "pressfacts.duckdb"
     write_warehouse(warehouse, rows)
     with pytest.raises(DbtBuildError) as failure:
-        run_dbt_build(warehouse, RUN_ID, project_dir=project, build_dir=tmp_path / "build")
+        run_dbt_build(warehouse, project_dir=project, build_dir=tmp_path / "build")
     message = str(failure.value)
     for failing_test in (
         "relationships_fct_counts_part_of_count_id",
@@ -319,7 +322,7 @@ def test_real_project_builds_with_the_real_seeds(tmp_path: Path) -> None:
     rows["funding_mentions"][0]["funder_id"] = usaid_id
     warehouse = tmp_path / "pressfacts.duckdb"
     write_warehouse(warehouse, rows)
-    result = run_dbt_build(warehouse, RUN_ID, build_dir=tmp_path / "build")
+    result = run_dbt_build(warehouse, build_dir=tmp_path / "build")
     assert result.nodes["seed"] >= 7
     (n_countries,) = query(warehouse, "select count(*) from marts.dim_countries")[0]
     assert n_countries >= 193

@@ -1,4 +1,6 @@
--- The facts validation held back in the current run (var('run_id')); empty when the var is unset.
+-- The facts validation held back in the latest validation of this warehouse (raw.validation_run).
+-- Validation checks every raw fact on every run, so that run's quarantine is the complete current set;
+-- earlier runs' rows stay in audit.quarantine as history.
 with
 
 source as (
@@ -22,11 +24,7 @@ renamed as (
 
     from source
 
-    {% if var('run_id', none) is none %}
-    where false
-    {% else %}
-    where run_id = '{{ var("run_id") | string | replace("'", "''") }}'
-    {% endif %}
+    where run_id in (select run_id from {{ source('raw', 'validation_run') }})
 
 )
 
