@@ -1,6 +1,9 @@
 """The ``pressfacts`` command line.
 
-    pressfacts run [--source DIR] [--warehouse FILE]
+    pressfacts run [--source DIR] [--warehouse FILE] [--docs DIR] [--full-refresh]
+    pressfacts serve [--source DIR] [--warehouse FILE] [--cron EXPR]
+    pressfacts export --format parquet|csv --out DIR [--warehouse FILE]
+    pressfacts report [--out FILE] [--warehouse FILE]
 
 Exit status 0 when the run published the warehouse, 1 when it failed (the
 published warehouse is then unchanged), 2 on a usage error.
@@ -21,22 +24,81 @@ def _parser() -> argparse.ArgumentParser:
         prog="pressfacts", description="Humanitarian press releases -> a DuckDB warehouse"
     )
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def warehouse_arg(p: argparse.ArgumentParser, help_text: str) -> None:
+        p.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help=help_text)
+
+    def flow_args(p: argparse.ArgumentParser, source_help: str) -> None:
+        p.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help=source_help)
+        warehouse_arg(p, "DuckDB file to publish")
+        p.add_argument(
+            "--docs", type=Path, default=None, help="Data Docs folder (default: <warehouse dir>/docs)"
+        )
+
     run = sub.add_parser("run", help="run the whole flow on a folder of raw pages and publish the warehouse")
-    run.add_argument(
-        "--source", type=Path, default=DEFAULT_SOURCE, help="folder of raw pages (default: bundled sample)"
+    flow_args(run, "folder of raw pages (default: the bundled sample)")
+    run.add_argument("--full-refresh", action="store_true", help="re-extract every file, changed or not")
+    serve = sub.add_parser(
+        "serve", help="run the flow on a schedule over a landing folder (Prefect deployment)"
     )
-    run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish")
-    run.add_argument(
-        "--docs", type=Path, default=None, help="where to write Data Docs (default: <warehouse dir>/docs)"
+    flow_args(serve, "landing folder to watch (default: the bundled sample)")
+    serve.add_argument("--cron", default=None, help="cron schedule (default: $PRESSFACTS_CRON, else hourly)")
+    export = sub.add_parser("export", help="write every mart as Parquet or CSV (with an HXL hashtag row)")
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument("--out", type=Path, required=True, help="folder to write the files into")
+    warehouse_arg(export, "DuckDB file to read (opened read-only)")
+    report = sub.add_parser("report", help="write a static HTML overview with charts")
+    report.add_argument(
+        "--out", type=Path, default=None, help="HTML file (default: <warehouse dir>/report.html)"
     )
+    warehouse_arg(report, "DuckDB file to read (opened read-only)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return 2
+    commands = {"run": _run, "serve": _serve, "export": _export, "report": _report}
+    return commands[args.command](args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if not args.source.is_dir():
+        print(f"pressfacts: landing folder {args.source} does not exist or is not a folder", file=sys.stderr)
+        return 2
+    configure_prefect()
+    from flows.schedule import DEFAULT_CRON, serve
+
+    docs = args.docs or args.warehouse.parent / "docs"
+    cron = args.cron or DEFAULT_CRON
+    print(f"pressfacts: serving {args.source} -> {args.warehouse} on cron '{cron}' (Ctrl-C to stop)")
+    serve(args.source, args.warehouse, docs, cron)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from flows.export import export_marts
+
+    try:
+        paths = export_marts(args.warehouse, args.out, args.format)
+    except Exception as exc:  # noqa: BLE001 - say what went wrong, exit non-zero
+        print(f"pressfacts: export failed: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from flows.report import write_report
+
+    out = args.out or args.warehouse.parent / "report.html"
+    try:
+        path = write_report(args.warehouse, out)
+    except Exception as exc:  # noqa: BLE001 - say what went wrong, exit non-zero
+        print(f"pressfacts: report failed: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -50,7 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     docs = (args.docs or warehouse.parent / "docs").resolve()
     began = time.perf_counter()
     try:
-        summary = pressfacts_flow(args.source.resolve(), warehouse, docs)
+        summary = pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh)
     except Exception as exc:  # the flow logged the details; say it plainly and fail
         print(f"pressfacts: run failed: {exc}", file=sys.stderr)
         print(f"pressfacts: the published warehouse {warehouse} is unchanged", file=sys.stderr)
