@@ -123,9 +123,7 @@ def read_prior_state(warehouse: Path) -> PriorState:
         con.close()
 
 
-def plan_sources(
-    prior: PriorState, records: list[FileRecord], run_id: str
-) -> tuple[pl.DataFrame, list[FileRecord]]:
+def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> tuple[pl.DataFrame, list[FileRecord]]:
     """The new ``raw.sources`` and audit records for files that disappeared since the last run."""
     previous = {row["source_file"]: row for row in prior.sources.iter_rows(named=True)}
     version = extractor_version()
@@ -187,17 +185,20 @@ def load_task(build: Path, frames: dict[str, pl.DataFrame], withdraw: set[str], 
 
 
 @task(name="validate facts")
-def validate_task(build: Path, run_id: str, docs_dir: Path | None):
-    from flows.validate import validate_facts
+def validate_task(build: Path, run_id: str, docs_dir: Path | None, expectations_dir: Path | None = None):
+    from flows.validate import EXPECTATIONS_DIR, validate_facts
 
     con = duckdb.connect(str(build))
     try:
-        outcome = validate_facts(con, run_id, docs_dir=docs_dir / "gx" if docs_dir else None)
+        outcome = validate_facts(
+            con,
+            run_id,
+            docs_dir=docs_dir / "gx" if docs_dir else None,
+            expectations_dir=expectations_dir or EXPECTATIONS_DIR,
+        )
         append_audit(con, "validation_results", outcome.results)
         append_audit(con, "quarantine", outcome.quarantine)
-        replace_state(
-            con, "validation_run", pl.DataFrame([{"run_id": run_id, "build_version": build_version()}])
-        )
+        replace_state(con, "validation_run", pl.DataFrame([{"run_id": run_id, "build_version": build_version()}]))
     finally:
         con.close()
     return outcome
@@ -262,12 +263,17 @@ def _publish_artifact(summary: RunSummary) -> None:
 
 @flow(name="pressfacts", log_prints=True)
 def pressfacts_flow(
-    source_dir: Path, warehouse: Path, docs_dir: Path | None = None, full_refresh: bool = False
+    source_dir: Path,
+    warehouse: Path,
+    docs_dir: Path | None = None,
+    full_refresh: bool = False,
+    expectations_dir: Path | None = None,
 ) -> RunSummary:
     """Run the pipeline on ``source_dir`` and publish ``warehouse`` if every check passes.
 
     Only new or changed files are read and extracted (``full_refresh`` re-extracts all);
-    removed files' facts are withdrawn. When nothing changed (files, extractor, dbt project,
+    removed files' facts are withdrawn. ``expectations_dir`` replaces the suites in
+    ``expectations/`` (for testing a broken suite). When nothing changed (files, extractor, dbt project,
     suites), validation and dbt are skipped and only the run is recorded.
     """
     logger = get_run_logger()
@@ -289,9 +295,7 @@ def pressfacts_flow(
         prior = read_prior_state(warehouse)
         lap("discover")
         version = extractor_version()
-        current = (
-            frozenset() if full_refresh else frozenset(s for s, v in prior.extracted.items() if v == version)
-        )
+        current = frozenset() if full_refresh else frozenset(s for s, v in prior.extracted.items() if v == version)
         articles, records = read_task(files, current)
         lap("read")
         sources, removed = plan_sources(prior, records, run_id)
@@ -315,7 +319,7 @@ def pressfacts_flow(
                 lap("extract")
                 summary.articles_withdrawn = load_task(build, frames, withdraw, sources)
                 lap("load")
-                outcome = validate_task(build, run_id, docs_dir)
+                outcome = validate_task(build, run_id, docs_dir, expectations_dir)
                 lap("validate")
                 summary.quarantined = outcome.quarantine.height
                 failed = int((~outcome.results["success"]).sum()) if outcome.results.height else 0

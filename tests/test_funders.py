@@ -179,3 +179,13 @@ def test_collapse_maps_every_character_back(text: str) -> None:
     for i, ch in enumerate(collapsed):
         original = text[offsets[i]]
         assert original.isspace() if ch == " " else ch in original.replace("\u2019", "'").lower()
+
+
+def test_a_registry_name_parsed_as_a_list_item_still_resolves():
+    text = (
+        "Relief for stranded migrants\n\nThe returns were funded by the Fund for Stranded Migrants, "
+        "created by the members of the Regional Conference on Migration."
+    )
+    mentions = extract_funders(_article(text), [])
+    assert "rcm" in {m.funder_id for m in mentions}
+    assert all(m.funder_id is not None for m in mentions if "Regional Conference" in m.mention_text)

@@ -89,6 +89,20 @@ def load_registry() -> Registry:
     return Registry(automaton, names, parents, frozenset(entries))
 
 
+def _registry_id(registry: Registry, written: str) -> str | None:
+    """The registry id of a name parsed as unknown that is, whole, a registry name or alias."""
+    name = " ".join(written.split())
+    if name.lower().startswith("the "):
+        name = name[4:]
+    found = registry.automaton.get(_norm(name), None)
+    if found is None:
+        return None
+    for funder_id, alias, match_case in found[1]:
+        if not match_case or alias == name:
+            return funder_id
+    return None
+
+
 class _ShiftMap:
     """Offsets in the original text of a collapsed text's characters: ``i + shift`` from each break on."""
 
@@ -567,11 +581,12 @@ def extract_funders(article: Article, countries: list[CountryMention] | None = N
     mentions = []
     for (start, end), (c, (s_start, s_end)) in sorted(credits.items()):
         written = text[start:end]
-        name = registry.names[c.funder_id] if c.funder_id else " ".join(written.split())
+        funder_id = c.funder_id or _registry_id(registry, written)
+        name = registry.names[funder_id] if funder_id else " ".join(written.split())
         mentions.append(
             FundingMention(
                 article_id=article.article_id,
-                funder_id=c.funder_id,
+                funder_id=funder_id,
                 funder_name=name,
                 role=c.role,
                 mention_text=written,
