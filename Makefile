@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench serve docs clean
+.PHONY: run test lint bench serve clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m flows.bench --sizes 1000,10000 --out warehouse/bench.json
+
+serve: $(STAMP)
+	$(BIN)/pressfacts serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows tests
