@@ -193,7 +193,7 @@ def validate_task(build: Path, run_id: str, docs_dir: Path | None, expectations_
         outcome = validate_facts(
             con,
             run_id,
-            docs_dir=docs_dir / "gx" if docs_dir else None,
+            docs_dir=docs_dir,
             expectations_dir=expectations_dir or EXPECTATIONS_DIR,
         )
         append_audit(con, "validation_results", outcome.results)
@@ -374,14 +374,30 @@ def _build_docs(build: Path, published: Path, docs_dir: Path, logger) -> None:
 
 
 def write_docs_index(docs_dir: Path) -> Path:
-    """A small landing page linking the GX Data Docs and the dbt docs."""
+    """A landing page linking the dbt docs and each suite's latest GX validation page.
+
+    GX's own index lists validations with JavaScript loaded from CDNs, which stays
+    empty offline; the validation pages themselves render without it, so link them directly.
+    """
+    from html import escape
+
+    latest: dict[str, Path] = {}
+    for page in sorted((docs_dir / "gx" / "validations").glob("*/**/*.html")):
+        suite = page.relative_to(docs_dir / "gx" / "validations").parts[0]
+        if suite not in latest or page.stat().st_mtime >= latest[suite].stat().st_mtime:
+            latest[suite] = page
+    items = "".join(
+        f'<li><a href="{escape(str(page.relative_to(docs_dir)))}">{escape(suite)}</a></li>'
+        for suite, page in sorted(latest.items())
+    )
     index = docs_dir / "index.html"
     index.write_text(
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>pressfacts docs</title></head>"
-        "<body><h1>pressfacts documentation</h1><ul>"
-        '<li><a href="gx/index.html">Validation results (Great Expectations Data Docs)</a></li>'
-        '<li><a href="dbt/static_index.html">Models, columns and tests (dbt docs)</a></li>'
-        "</ul></body></html>\n",
+        "<body><h1>pressfacts documentation</h1>"
+        '<h2>Models, columns and tests</h2><p><a href="dbt/static_index.html">dbt docs</a></p>'
+        f"<h2>Latest validation, by suite (Great Expectations)</h2><ul>{items}</ul>"
+        '<p><a href="gx/index.html">All Data Docs</a> (its lists need a network connection)</p>'
+        "</body></html>\n",
         encoding="utf-8",
     )
     return index
