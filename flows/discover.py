@@ -1,7 +1,10 @@
 """Find the raw files under a source folder, in a stable order, without leaving it.
 
-Symbolic links are followed only when they point inside the source folder;
-hidden files and links that lead outside are recorded, never silently skipped.
+Every entry seen is returned, even the ones that must not be read (then with a
+``skip_reason``): hidden files and folders, symbolic links that lead outside the
+folder or nowhere (broken, or a loop), special files (pipes, sockets), and
+folders that cannot be listed. Links that stay inside the folder are followed,
+and a folder reached twice (a link loop) is walked once.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from pathlib import Path
 class FoundFile:
     """A file seen under the source folder.
 
-    ``source_file`` is its path relative to the folder, "/"-separated; ``skip_reason``
-    is set when the file is seen but must not be read (then its status is ``ignored``).
+    ``source_file`` is its path relative to the folder, "/"-separated, always valid UTF-8
+    (undecodable bytes in a name are written as ``\\xNN``); ``skip_reason`` is set when the
+    file is seen but must not be read (then its status is ``ignored``).
     """
 
     path: Path
@@ -32,43 +36,54 @@ def discover_files(source_dir: Path) -> list[FoundFile]:
         raise NotADirectoryError(f"source folder {source_dir} does not exist or is not a folder")
     found: list[FoundFile] = []
     visited_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+
+    def unlistable(err: OSError) -> None:
+        path = Path(err.filename) if err.filename else root
+        found.append(FoundFile(path, _relative(path, root) + "/", f"folder cannot be listed: {err.strerror}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlistable):
         here = Path(dirpath)
         st = here.stat()
         if (st.st_dev, st.st_ino) in visited_dirs:
-            dirnames[:] = []  # a link loop: this folder was walked already
+            dirnames[:] = []  # a link loop, or two links to one folder: this folder was walked already
             continue
         visited_dirs.add((st.st_dev, st.st_ino))
         kept = []
         for d in sorted(dirnames):
             full = here / d
+            rel = _relative(full, root) + "/"
             if full.is_symlink() and not _inside(full.resolve(), root):
-                found.append(FoundFile(full, _relative(full, root), "symbolic link to a folder outside the source folder"))
+                found.append(FoundFile(full, rel, "symbolic link to a folder outside the source folder (not followed)"))
             elif d.startswith("."):
-                continue  # hidden folders (.git, .cache) are not landing content
+                found.append(FoundFile(full, rel, "hidden folder (its files are not read)"))
             else:
                 kept.append(d)
         dirnames[:] = kept
         for name in sorted(filenames):
-            full = here / name
-            rel = _relative(full, root)
-            if full.is_symlink():
-                target = full.resolve()
-                if not target.exists():
-                    found.append(FoundFile(full, rel, "broken symbolic link"))
-                    continue
-                if not _inside(target, root):
-                    found.append(FoundFile(full, rel, "symbolic link to a file outside the source folder"))
-                    continue
-            if name.startswith("."):
-                found.append(FoundFile(full, rel, "hidden file"))
-                continue
-            if not full.is_file():
-                found.append(FoundFile(full, rel, "not a regular file"))
-                continue
-            found.append(FoundFile(full, rel))
+            found.append(_classify_file(here / name, root))
     found.sort(key=lambda f: f.source_file)
     return found
+
+
+def _classify_file(full: Path, root: Path) -> FoundFile:
+    """The file's record: readable (no skip reason) or why it is not read."""
+    rel = _relative(full, root)
+    if full.is_symlink():
+        try:
+            target = full.resolve(strict=True)
+        except RuntimeError:  # Python 3.11 reports a symlink loop this way
+            return FoundFile(full, rel, "symbolic link loop (points back to itself)")
+        except OSError as exc:
+            if exc.errno == 40:  # ELOOP
+                return FoundFile(full, rel, "symbolic link loop (points back to itself)")
+            return FoundFile(full, rel, "broken symbolic link (its target does not exist)")
+        if not _inside(target, root):
+            return FoundFile(full, rel, "symbolic link to a file outside the source folder (not followed)")
+    if full.name.startswith("."):
+        return FoundFile(full, rel, "hidden file")
+    if not full.is_file():
+        return FoundFile(full, rel, "not a regular file (pipe, socket or device)")
+    return FoundFile(full, rel)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -76,8 +91,10 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _relative(path: Path, root: Path) -> str:
-    # relative to the folder as walked (links keep their own name), "/"-separated
-    return Path(os.path.relpath(path, root)).as_posix()
+    """Relative to the folder as walked (links keep their own name), "/"-separated, valid UTF-8."""
+    rel = Path(os.path.relpath(path, root)).as_posix()
+    # os.walk gives undecodable name bytes as lone surrogates, which no database column accepts
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def sha256_hex(data: bytes) -> str:

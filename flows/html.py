@@ -1,6 +1,7 @@
 """HTML page -> plain text laid out the way the text segmenter reads pages.
 
-Scripts, styles, navigation, headers, footers and forms never produce text.
+Scripts, styles, navigation, headers, footers, forms and hidden elements never
+produce text (by tag or by ARIA role); entities are decoded by the parser.
 The article's headline (``<h1>``) and published date (``<time datetime>`` or
 ``article:published_time``) are written as their own lines at the top, so an
 HTML page and a saved text page go through one segmenter.
@@ -12,7 +13,11 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-_DROP = "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select"
+_DROP = (
+    "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, "
+    "object, embed, canvas, dialog, [hidden], [aria-hidden=true], "
+    "[role=navigation], [role=banner], [role=contentinfo], [role=complementary], [role=search]"
+)
 _BLOCKS = (
     "p, div, section, article, main, h1, h2, h3, h4, h5, h6, li, ul, ol, table, tr, blockquote, "
     "figure, figcaption, dl, dt, dd, pre, address, time"

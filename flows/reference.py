@@ -7,7 +7,7 @@ are data, reviewed in diffs, loaded by dbt as seeds and here as polars frames.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +15,7 @@ import polars as pl
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_seed(name: str) -> pl.DataFrame:
     """The seed ``name`` (without ``.csv``) as a frame of strings; empty cells are null."""
     path = SEEDS_DIR / f"{name}.csv"
