@@ -20,9 +20,7 @@ from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, configure_prefect
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pressfacts", description="Humanitarian press releases -> a DuckDB warehouse"
-    )
+    parser = argparse.ArgumentParser(prog="pressfacts", description="Humanitarian press releases -> a DuckDB warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def warehouse_arg(p: argparse.ArgumentParser, help_text: str) -> None:
@@ -31,16 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     def flow_args(p: argparse.ArgumentParser, source_help: str) -> None:
         p.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help=source_help)
         warehouse_arg(p, "DuckDB file to publish")
-        p.add_argument(
-            "--docs", type=Path, default=None, help="Data Docs folder (default: <warehouse dir>/docs)"
-        )
+        p.add_argument("--docs", type=Path, default=None, help="Data Docs folder (default: <warehouse dir>/docs)")
 
     run = sub.add_parser("run", help="run the whole flow on a folder of raw pages and publish the warehouse")
     flow_args(run, "folder of raw pages (default: the bundled sample)")
     run.add_argument("--full-refresh", action="store_true", help="re-extract every file, changed or not")
-    serve = sub.add_parser(
-        "serve", help="run the flow on a schedule over a landing folder (Prefect deployment)"
-    )
+    serve = sub.add_parser("serve", help="run the flow on a schedule over a landing folder (Prefect deployment)")
     flow_args(serve, "landing folder to watch (default: the bundled sample)")
     serve.add_argument("--cron", default=None, help="cron schedule (default: $PRESSFACTS_CRON, else hourly)")
     export = sub.add_parser("export", help="write every mart as Parquet or CSV (with an HXL hashtag row)")
@@ -48,9 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, help="folder to write the files into")
     warehouse_arg(export, "DuckDB file to read (opened read-only)")
     report = sub.add_parser("report", help="write a static HTML overview with charts")
-    report.add_argument(
-        "--out", type=Path, default=None, help="HTML file (default: <warehouse dir>/report.html)"
-    )
+    report.add_argument("--out", type=Path, default=None, help="HTML file (default: <warehouse dir>/report.html)")
     warehouse_arg(report, "DuckDB file to read (opened read-only)")
     return parser
 

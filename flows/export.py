@@ -112,9 +112,7 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         [MARTS_SCHEMA],
     ).fetchall()
     if not rows:
-        raise ExportError(
-            f"the warehouse has no schema {MARTS_SCHEMA!r} (or it is empty): did the run finish?"
-        )
+        raise ExportError(f"the warehouse has no schema {MARTS_SCHEMA!r} (or it is empty): did the run finish?")
     return [name for (name,) in rows]
 
 

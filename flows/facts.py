@@ -28,6 +28,15 @@ def extract_article(article: Article) -> ArticleFacts:
     return ArticleFacts(article, countries, counts, funders, events)
 
 
+def extract_article_safely(article: Article) -> ArticleFacts:
+    """:func:`extract_article`, but an extractor bug on one article is returned as ``error``
+    instead of failing the whole batch."""
+    try:
+        return extract_article(article)
+    except Exception as exc:  # noqa: BLE001 - recorded against the article's file by the caller
+        return ArticleFacts(article, error=f"{type(exc).__name__}: {exc}")
+
+
 # Below this many articles the serial loop wins: each spawned worker pays ~1-2 s to import the
 # extractors and build their lexicons before its first article.
 PARALLEL_MIN_ARTICLES = 200
@@ -37,6 +46,8 @@ _CHUNKS_PER_WORKER = 4  # a few chunks per worker even out uneven article length
 def extract_facts(articles: list[Article], workers: int | None = None) -> list[ArticleFacts]:
     """Facts of every article, in article order; the output is the same whatever ``workers`` is.
 
+    An article on which an extractor raised comes back with ``error`` set and no facts.
+
     Large batches are split into contiguous chunks extracted by a process pool
     (``workers`` processes, default: the CPUs this process may use). As in the serial
     path, each input article gets its ``primary_country_iso3`` set and is the
@@ -44,7 +55,7 @@ def extract_facts(articles: list[Article], workers: int | None = None) -> list[A
     """
     workers = _default_workers() if workers is None else workers
     if workers < 2 or len(articles) < PARALLEL_MIN_ARTICLES:
-        return [extract_article(a) for a in articles]
+        return [extract_article_safely(a) for a in articles]
     size = max(25, -(-len(articles) // (workers * _CHUNKS_PER_WORKER)))
     chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
     # spawn, not fork: the flow runs with Prefect's threads alive, and forking a threaded
@@ -63,7 +74,7 @@ def extract_facts(articles: list[Article], workers: int | None = None) -> list[A
 
 def _extract_chunk(articles: list[Article]) -> list[ArticleFacts]:
     """Worker side of :func:`extract_facts`: the serial loop over one chunk."""
-    return [extract_article(a) for a in articles]
+    return [extract_article_safely(a) for a in articles]
 
 
 def _default_workers() -> int:
@@ -79,6 +90,8 @@ def facts_to_frames(facts: list[ArticleFacts]) -> dict[str, pl.DataFrame]:
     version = extractor_version()
     rows: dict[str, list[dict]] = {name: [] for name in RAW_TABLES}
     for f in facts:
+        if f.error is not None:
+            continue
         a = f.article
         rows["articles"].append(
             {

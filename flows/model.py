@@ -144,3 +144,5 @@ class ArticleFacts:
     counts: list[Count] = field(default_factory=list)
     funders: list[FundingMention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # set when an extractor raised on this article: its facts are then empty
+    error: str | None = None

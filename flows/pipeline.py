@@ -167,8 +167,20 @@ def read_task(files: list[FoundFile], skip_content: frozenset[str]) -> tuple[lis
 
 
 @task(name="extract facts")
-def extract_task(articles: list[Article]) -> dict[str, pl.DataFrame]:
-    return facts_to_frames(extract_facts(articles))
+def extract_task(articles: list[Article]) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
+    """Frames of the facts, and content digest -> error for contents an extractor failed on."""
+    facts = extract_facts(articles)
+    failed = {f.article.content_sha256: f.error for f in facts if f.error is not None}
+    good = [f for f in facts if f.article.content_sha256 not in failed]
+    return facts_to_frames(good), failed
+
+
+def mark_extraction_failures(records: list[FileRecord], failed: dict[str, str]) -> None:
+    """Files whose content an extractor failed on become ``failed`` (retried next run), with the error."""
+    for r in records:
+        if r.status == "loaded" and r.content_sha256 in failed:
+            r.status, r.articles = "failed", 0
+            r.reason = f"extraction failed (a bug, please report it): {failed[r.content_sha256]}"
 
 
 @task(name="load raw")
@@ -298,16 +310,19 @@ def pressfacts_flow(
         current = frozenset() if full_refresh else frozenset(s for s, v in prior.extracted.items() if v == version)
         articles, records = read_task(files, current)
         lap("read")
+        frames, failed = extract_task(articles) if articles else (None, {})
+        mark_extraction_failures(records, failed)
+        lap("extract")
         sources, removed = plan_sources(prior, records, run_id)
         keep = set(sources.filter(pl.col("status") == "loaded")["content_sha256"].to_list())
-        extracted_now = {a.content_sha256 for a in articles}
+        extracted_now = {a.content_sha256 for a in articles} - set(failed)
         withdraw = (set(prior.extracted) - keep) | extracted_now
         all_records = records + removed
         summary.files_seen = len(records)
         for status in ("loaded", "unchanged", "failed", "ignored"):
             setattr(summary, f"files_{status}", sum(r.status == status for r in records))
         summary.files_removed = len(removed)
-        summary.articles = len(articles)
+        summary.articles = sum(a.content_sha256 not in failed for a in articles)
         summary.refused = [(r.source_file, r.status, r.reason or "") for r in all_records
                            if r.status in ("failed", "ignored")]  # fmt: skip
         changed = bool(extracted_now or withdraw or removed) or prior.build_version != build_version()
@@ -315,8 +330,8 @@ def pressfacts_flow(
         lap("start_build")
         try:
             if changed:
-                frames = extract_task(articles)
-                lap("extract")
+                if frames is None:
+                    frames = facts_to_frames([])
                 summary.articles_withdrawn = load_task(build, frames, withdraw, sources)
                 lap("load")
                 outcome = validate_task(build, run_id, docs_dir, expectations_dir)

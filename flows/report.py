@@ -85,8 +85,7 @@ def read_headline(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     """The few numbers a reader wants first: articles, their date range, facts of each kind."""
     articles, dated, first, last = _one(
         con,
-        "select count(*), count(published_date), min(published_date), max(published_date) "
-        "from marts.dim_articles",
+        "select count(*), count(published_date), min(published_date), max(published_date) from marts.dim_articles",
     )
     countries = _one(con, "select count(distinct country_iso3) from marts.fct_country_mentions")[0]
     events, event_countries = _one(con, "select count(*), count(distinct country_iso3) from marts.fct_events")
@@ -144,8 +143,7 @@ def read_countries(con: duckdb.DuckDBPyConnection, top: int = TOP_N) -> list[Bar
     """,
     )
     return [
-        Bar(name, (articles,), f"{mentions:,} mentions, {events:,} events")
-        for name, articles, mentions, events in rows
+        Bar(name, (articles,), f"{mentions:,} mentions, {events:,} events") for name, articles, mentions, events in rows
     ]
 
 
@@ -330,9 +328,7 @@ def hbar_svg(
     for i, (bar, lines) in enumerate(zip(bars, labels, strict=True)):
         y0 = top + i * row_h + (row_h - bar_h * per_row) / 2
         first = y0 + bar_h * per_row / 2 + 4 - 7.5 * (len(lines) - 1)
-        spans = "".join(
-            el("tspan", _e(line), x=label_w - 8, y=first + 15 * k) for k, line in enumerate(lines)
-        )
+        spans = "".join(el("tspan", _e(line), x=label_w - 8, y=first + 15 * k) for k, line in enumerate(lines))
         row = [
             el("title", _e(_row_tooltip(bar, series))),
             el("text", spans, text_anchor="end", class_="label"),
@@ -383,9 +379,7 @@ def timeline_svg(
         columns = [el("title", _e(tooltip))]
         for j, (value, (_, colour)) in enumerate(zip((events, counts), series, strict=True)):
             h = value * scale
-            columns.append(
-                el("rect", x=x - bar_w + j * bar_w, y=base - h, width=bar_w, height=float(h), fill=colour)
-            )
+            columns.append(el("rect", x=x - bar_w + j * bar_w, y=base - h, width=bar_w, height=float(h), fill=colour))
         body.append(el("g", "".join(columns), class_="month"))
         if every_month or month.month == 1 or i == 0:
             label = f"{month:%b %Y}" if every_month or i == 0 else f"{month:%Y}"
@@ -425,9 +419,7 @@ def _table(caption: str, header: list[str], rows: list[list[object]]) -> str:
 
 
 def _figure(chart_id: str, heading: str, note: str, svg: str, table: str, wide: bool = False) -> str:
-    caption = el(
-        "figcaption", el("h2", _e(heading), id=f"{chart_id}-heading") + el("p", _e(note), class_="note")
-    )
+    caption = el("figcaption", el("h2", _e(heading), id=f"{chart_id}-heading") + el("p", _e(note), class_="note"))
     return el(
         "figure",
         caption + svg + table,
@@ -499,11 +491,7 @@ def render_html(data: ReportData, warehouse_name: str, generated_at: datetime) -
         f'<span class="detail">{_e(detail)}</span></li>'
         for label, value, detail in data.headline
     )
-    undated = (
-        f" {data.undated_articles:,} articles give no date and are not shown."
-        if data.undated_articles
-        else ""
-    )
+    undated = f" {data.undated_articles:,} articles give no date and are not shown." if data.undated_articles else ""
     timeline = _figure(
         "chart-timeline",
         "Facts over time",
@@ -543,15 +531,12 @@ def render_html(data: ReportData, warehouse_name: str, generated_at: datetime) -
     funders = _figure(
         "chart-funders",
         "Top funders",
-        "Funders and supporters ranked by the activities credited to them, "
-        "then by the articles crediting them.",
+        "Funders and supporters ranked by the activities credited to them, then by the articles crediting them.",
         hbar_svg(
             "chart-funders",
             "Top funders by activities credited",
             "Paired bars: "
-            + "; ".join(
-                f"{b.label} {b.values[0]:,} activities, {b.values[1]:,} articles" for b in data.funders
-            ),
+            + "; ".join(f"{b.label} {b.values[0]:,} activities, {b.values[1]:,} articles" for b in data.funders),
             data.funders,
             [("Activities", GREEN), ("Articles", GREY)],
             "Activities (events) and articles",

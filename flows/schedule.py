@@ -29,9 +29,7 @@ def build_deployment(source: Path, warehouse: Path, docs: Path | None, cron: str
             "warehouse": str(warehouse.resolve()),
             "docs_dir": str(docs.resolve()) if docs else None,
         },
-        concurrency_limit=ConcurrencyLimitConfig(
-            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
-        ),
+        concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
         description="Load new and changed press-release pages from the landing folder into the warehouse.",
         tags=["pressfacts"],
     )

@@ -58,7 +58,10 @@ _GLUED = re.compile(r"^(?:[A-Z]+ )*[A-Z]{2,}(?=[A-Z][a-z])")  # "WHO WE AREThe .
 # "Tijuana, Mexico, February 28, 2019.", "Panama, April 12th, 2020."
 _PLACE = r"(?P<place>[A-Z][\w'’.()]*(?:[ /][A-Za-z][\w'’.()]*){0,4}(?:,\s*[A-Z][\w'’.]*(?: [A-Z][\w'’.]*){0,3})?)"
 _DATELINE_DASH = re.compile(rf"^{_PLACE}\s*(?:\([^)]{{0,40}}\)\s*)?[-–—]+\s+")
-_DATELINE_DATE = re.compile(rf"^{_PLACE},\s*(?P<date>[A-Z][a-z]+\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} [A-Z][a-z]+,? \d{{4}})[.,]?\s+")
+_DATELINE_DATE = re.compile(
+    rf"^{_PLACE},\s*(?P<date>[A-Z][a-z]+\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} [A-Z][a-z]+,? \d{{4}})"
+    r"[.,]?\s+"
+)
 _DATELINE_DOT = re.compile(rf"^{_PLACE}\.\s+(?=[A-Z])")
 
 PlaceResolver = Callable[[str], "str | None"]
@@ -334,6 +337,7 @@ def _build_article(
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines))
     head = "\n".join(parts)
     text = redact_personal_data(head + body)
+    title = text[: len(title)]  # a phone number in a headline is masked there too
     body_start = len(head)
     dateline_place, dl_start, dl_end, dl_date = _find_dateline(text, body_start, resolve_place)
     if published is None and dl_date is not None:

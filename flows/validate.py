@@ -154,9 +154,7 @@ def load_suite_definition(path: Path) -> SuiteDefinition:
             raise SuiteDefinitionError(f"{path.name}: {name}: needs type, kwargs and meta.reason")
         names.add(name)
     if suite.fact_table not in RAW_TABLES or suite.fact_id not in RAW_TABLES[suite.fact_table]:
-        raise SuiteDefinitionError(
-            f"{path.name}: unknown fact table or id {suite.fact_table}.{suite.fact_id}"
-        )
+        raise SuiteDefinitionError(f"{path.name}: unknown fact table or id {suite.fact_table}.{suite.fact_id}")
     return suite
 
 
@@ -282,8 +280,7 @@ def _with_spans(frame: pl.DataFrame) -> pl.DataFrame:
 def _derive_mentions(frame: pl.DataFrame) -> pl.DataFrame:
     frame = _with_spans(frame)
     return frame.with_columns(
-        span_matches_text=pl.col("span_text").eq_missing(pl.col("mention_text"))
-        & pl.col("span_text").is_not_null()
+        span_matches_text=pl.col("span_text").eq_missing(pl.col("mention_text")) & pl.col("span_text").is_not_null()
     )
 
 
@@ -296,9 +293,9 @@ def _derive_counts(frame: pl.DataFrame) -> pl.DataFrame:
 def _derive_events(frame: pl.DataFrame) -> pl.DataFrame:
     frame = _with_spans(frame)
     return frame.with_columns(
-        span_matches_trigger=(
-            pl.col("span_text").str.to_lowercase() == pl.col("trigger").str.to_lowercase()
-        ).fill_null(False)
+        span_matches_trigger=(pl.col("span_text").str.to_lowercase() == pl.col("trigger").str.to_lowercase()).fill_null(
+            False
+        )
     )
 
 
@@ -394,9 +391,7 @@ def _details(exp: dict[str, Any], result: Any, error: str | None) -> str:
             "type": exp["type"],
             "kwargs": kwargs,
             "unexpected_percent": res.get("unexpected_percent"),
-            "partial_unexpected_list": [
-                _json_value(v) for v in (res.get("partial_unexpected_list") or [])[:10]
-            ],
+            "partial_unexpected_list": [_json_value(v) for v in (res.get("partial_unexpected_list") or [])[:10]],
             "error": error,
         },
         ensure_ascii=False,
@@ -449,9 +444,7 @@ def _build_gx_suite(suite: SuiteDefinition) -> Any:
             raise SuiteDefinitionError(f"{exp['meta']['name']}: {type(exc).__name__}: {exc}") from exc
     gx_suite = gx.ExpectationSuite(name=suite.name, expectations=expectations)
     if len(gx_suite.expectations) != len(suite.expectations):
-        raise SuiteDefinitionError(
-            f"GX dropped {len(suite.expectations) - len(gx_suite.expectations)} expectation(s)"
-        )
+        raise SuiteDefinitionError(f"GX dropped {len(suite.expectations) - len(gx_suite.expectations)} expectation(s)")
     return gx_suite
 
 
@@ -662,9 +655,7 @@ def validate_facts(
             failures[name] = report.failure
 
     quarantine += _cascade_articles(run_id, quarantine, frames, suites)
-    docs_index = (
-        docs_root / "index.html" if docs_root is not None and (docs_root / "index.html").exists() else None
-    )
+    docs_index = docs_root / "index.html" if docs_root is not None and (docs_root / "index.html").exists() else None
     return ValidationOutcome(
         results=pl.DataFrame(results, schema=AUDIT_TABLES["validation_results"]),
         quarantine=pl.DataFrame(quarantine, schema=AUDIT_TABLES["quarantine"]),

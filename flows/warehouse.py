@@ -70,9 +70,7 @@ def read_sources(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def read_extracted_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Content digest -> extractor version, for every content with articles in raw."""
-    rows = con.execute(
-        "select content_sha256, min(extractor_version) from raw.articles group by 1"
-    ).fetchall()
+    rows = con.execute("select content_sha256, min(extractor_version) from raw.articles group by 1").fetchall()
     return dict(rows)
 
 

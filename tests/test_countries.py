@@ -113,9 +113,7 @@ def test_word_boundaries() -> None:
 
 
 def test_demonyms_and_plurals() -> None:
-    text = (
-        "Nicaraguan women, Salvadoran and Salvadorian youth, Hondurans, Guatemalans, Haitians, Venezuelans."
-    )
+    text = "Nicaraguan women, Salvadoran and Salvadorian youth, Hondurans, Guatemalans, Haitians, Venezuelans."
     assert _codes(text) == ["NIC", "SLV", "SLV", "HND", "GTM", "HTI", "VEN"]
 
 
@@ -161,16 +159,12 @@ def test_places_inside_organisation_names() -> None:
 
 
 def test_guinea_family() -> None:
-    text = (
-        "Papua New Guinea, Equatorial Guinea, Guinea-Bissau and Guinea; not the Gulf of Guinea, New Guinea."
-    )
+    text = "Papua New Guinea, Equatorial Guinea, Guinea-Bissau and Guinea; not the Gulf of Guinea, New Guinea."
     assert _codes(text) == ["PNG", "GNQ", "GNB", "GIN"]
 
 
 def test_sudan_congo_africa() -> None:
-    text = (
-        "South Sudan, Sudan; the Democratic Republic of the Congo, DRC, Congo; South Africa, Southern Africa."
-    )
+    text = "South Sudan, Sudan; the Democratic Republic of the Congo, DRC, Congo; South Africa, Southern Africa."
     assert _codes(text) == ["SSD", "SDN", "COD", "COD", "COG", "ZAF"]
 
 

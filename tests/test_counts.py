@@ -15,9 +15,7 @@ from flows.model import Article, Count, CountryMention
 def _article(text: str, title: str = "", primary: str | None = None) -> Article:
     """An article whose text is ``title`` (when given, on its own line) then ``text``."""
     full = f"{title}\n\n{text}" if title else text
-    return Article(
-        "art", "test.txt", "", 0, title, full, 0, len(title), len(title), primary_country_iso3=primary
-    )
+    return Article("art", "test.txt", "", 0, title, full, 0, len(title), len(title), primary_country_iso3=primary)
 
 
 def _counts(text: str, countries: list[CountryMention] | None = None, **kw) -> list[Count]:
@@ -90,9 +88,7 @@ def test_title_numbers_count() -> None:
 
 
 def test_contact_block_yields_nothing() -> None:
-    text = (
-        "The team assisted 40 families.\nFor more information please contact:\nAna, 12 staff, Tel: 555 0100"
-    )
+    text = "The team assisted 40 families.\nFor more information please contact:\nAna, 12 staff, Tel: 555 0100"
     assert [c.value for c in _counts(text)] == [40]
 
 
@@ -198,9 +194,7 @@ def test_x_of_the_y_and_another() -> None:
 
 def test_alone_marks_a_subset_of_the_body_total() -> None:
     counts = _by_value(
-        _counts(
-            "Since 2019 the mission has returned 66,619 migrants. In 2023 alone, 13,039 migrants went home."
-        )
+        _counts("Since 2019 the mission has returned 66,619 migrants. In 2023 alone, 13,039 migrants went home.")
     )
     assert counts[13039].part_of_count_id == counts[66619].count_id
 

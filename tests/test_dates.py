@@ -29,9 +29,7 @@ def test_parse_date_text_reads_date_lines(line: str, expected: date) -> None:
     assert parse_date_text(line) == expected
 
 
-@pytest.mark.parametrize(
-    "line", ["Date Publish:", "45 March 2019", "31/02/2019", "2019-13-01", "no date here"]
-)
+@pytest.mark.parametrize("line", ["Date Publish:", "45 March 2019", "31/02/2019", "2019-13-01", "no date here"])
 def test_parse_date_text_rejects_missing_or_impossible_dates(line: str) -> None:
     assert parse_date_text(line) is None
 

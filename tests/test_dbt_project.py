@@ -170,9 +170,7 @@ def write_warehouse(path: Path, rows: dict[str, list[dict]]) -> None:
 def make_project(tmp_path: Path) -> Path:
     """A copy of dbt_project/ with the stand-in seeds (the real CSVs, if any, are left out)."""
     project = tmp_path / "dbt_project"
-    shutil.copytree(
-        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("*.csv", "target", "logs", "dbt_packages")
-    )
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("*.csv", "target", "logs", "dbt_packages"))
     for name, content in STAND_IN_SEEDS.items():
         (project / "seeds" / name).write_text(content, encoding="utf-8")
     return project
@@ -259,9 +257,7 @@ def test_quarantined_count_is_absent_from_fct_counts(built: Built) -> None:
 
 
 def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path) -> None:
-    page = run_dbt_docs(
-        built.warehouse, tmp_path / "docs", project_dir=built.project, build_dir=built.build_dir
-    )
+    page = run_dbt_docs(built.warehouse, tmp_path / "docs", project_dir=built.project, build_dir=built.build_dir)
     assert page.name == "static_index.html"
     html = page.read_text(encoding="utf-8")
     # the marts' YAML descriptions made it into the inlined manifest

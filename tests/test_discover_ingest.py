@@ -7,7 +7,9 @@ import os
 from flows.discover import discover_files
 from flows.ingest import read_and_segment
 
-ARTICLE = "Forty officials trained in Tegucigalpa\n\nTegucigalpa - Forty officials took part in a workshop on asylum law.\n"
+ARTICLE = (
+    "Forty officials trained in Tegucigalpa\n\nTegucigalpa - Forty officials took part in a workshop on asylum law.\n"
+)
 
 
 def test_discovery_is_recursive_sorted_and_stays_inside(tmp_path):

@@ -70,9 +70,7 @@ def real_warehouse(tmp_path_factory, shared_dir, prefect_harness):
     from flows.pipeline import pressfacts_flow
 
     src = tmp_path_factory.mktemp("landing")
-    for path in sorted((shared_dir / "seeds").glob("*")) + sorted(
-        (shared_dir / "corpus" / "dev").glob("*.txt")
-    ):
+    for path in sorted((shared_dir / "seeds").glob("*")) + sorted((shared_dir / "corpus" / "dev").glob("*.txt")):
         shutil.copyfile(path, src / path.name)
     out = tmp_path_factory.mktemp("warehouse")
     warehouse = out / "pressfacts.duckdb"

@@ -12,9 +12,7 @@ from flows.model import Article, Count, CountryMention, FundingMention
 
 
 def _article(text: str, published: date | None = date(2019, 6, 6), dateline: str | None = None) -> Article:
-    return Article(
-        "a1", "f.txt", "sha", 0, "T", text, published_date=published, dateline_country_iso3=dateline
-    )
+    return Article("a1", "f.txt", "sha", 0, "T", text, published_date=published, dateline_country_iso3=dateline)
 
 
 def _countries(text: str, names: dict[str, tuple[str, str, str | None]]) -> list[CountryMention]:
@@ -165,9 +163,7 @@ def test_arbitrary_text_never_raises_and_spans_stay_inside(text: str, published:
 def test_date_from_the_previous_sentence_that_names_no_activity() -> None:
     text = "Two activities took place in the month of August. The first was a workshop for teachers."
     events = extract_events(_article(text, published=date(2019, 9, 5)), [], [], [])
-    assert [(e.event_type, e.start_date, e.date_precision) for e in events] == [
-        ("training", date(2019, 8, 1), "month")
-    ]
+    assert [(e.event_type, e.start_date, e.date_precision) for e in events] == [("training", date(2019, 8, 1), "month")]
 
 
 _TRIGGER_WORDS = [

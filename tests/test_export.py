@@ -96,9 +96,7 @@ def test_parquet_export_round_trips_every_mart(warehouse, tmp_path):
             assert [(c[0], c[1]) for c in exported] == [(c[0], c[1]) for c in original], table
         # values survive, not just shapes: the same facts, row for row
         facts = "select sum(value), count(distinct count_id) from {}"
-        exported_facts = con.execute(
-            facts.format(f"read_parquet('{tmp_path}/out/fct_counts.parquet')")
-        ).fetchall()
+        exported_facts = con.execute(facts.format(f"read_parquet('{tmp_path}/out/fct_counts.parquet')")).fetchall()
         assert exported_facts == src.execute(facts.format("marts.fct_counts")).fetchall()
 
 
@@ -198,9 +196,7 @@ def _sqlalchemy_count(warehouse: Path) -> int:
 @pytest.mark.e2e
 def test_sqlalchemy_read_only_reader_is_not_blocked_by_another_reader(warehouse, tmp_path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        expected = con.execute("select count(*) from marts.fct_counts where unit = 'persons'").fetchall()[0][
-            0
-        ]
+        expected = con.execute("select count(*) from marts.fct_counts where unit = 'persons'").fetchall()[0][0]
     assert expected > 0
 
     holder = _hold(warehouse, "ro")
@@ -216,10 +212,7 @@ def test_sqlalchemy_access_mode_in_the_uri_is_read_only(warehouse):
     engine = sqlalchemy.create_engine(f"duckdb:///{warehouse}?access_mode=read_only")
     try:
         with engine.connect() as conn:
-            assert (
-                conn.execute(sqlalchemy.text("select current_setting('access_mode')")).scalar_one()
-                == "read_only"
-            )
+            assert conn.execute(sqlalchemy.text("select current_setting('access_mode')")).scalar_one() == "read_only"
             with pytest.raises(sqlalchemy.exc.DBAPIError, match="read-only"):
                 conn.execute(sqlalchemy.text("create table marts.scratch (x int)"))
     finally:

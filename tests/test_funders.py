@@ -32,8 +32,7 @@ def test_registry_ids_are_unique_and_every_alias_points_at_one() -> None:
     ids = [f["funder_id"] for f in funders]
     assert len(ids) == len(set(ids))
     assert all(
-        f["funder_kind"]
-        in {"government", "multilateral", "intergovernmental", "fund", "ngo", "private", "foundation"}
+        f["funder_kind"] in {"government", "multilateral", "intergovernmental", "fund", "ngo", "private", "foundation"}
         for f in funders
     )
     assert all(not f["parent_funder_id"] or f["parent_funder_id"] in ids for f in funders)
@@ -89,9 +88,7 @@ def test_donor_list_gives_one_mention_per_donor() -> None:
 
 
 def test_unknown_funder_is_kept_as_written() -> None:
-    assert _credits("The workshop was funded by the Blue Lagoon Trust.") == [
-        (None, "funder", "Blue Lagoon Trust")
-    ]
+    assert _credits("The workshop was funded by the Blue Lagoon Trust.") == [(None, "funder", "Blue Lagoon Trust")]
     m = extract_funders(_article("The workshop was funded by the Blue Lagoon Trust."), [])[0]
     assert m.funder_name == "Blue Lagoon Trust"
 
@@ -118,9 +115,7 @@ def test_fund_founders_fund_it_too() -> None:
 
 
 def test_iom_development_fund_is_a_funder_but_iom_is_not() -> None:
-    text = (
-        "The project is financed by IOM\u2019s Development Fund and the Mexican National Migration Institute."
-    )
+    text = "The project is financed by IOM\u2019s Development Fund and the Mexican National Migration Institute."
     assert [c[0] for c in _credits(text)] == ["iom-development-fund", "mx-inm"]
 
 

@@ -148,8 +148,7 @@ def test_report_escapes_names_from_the_text(tmp_path):
     warehouse = make_warehouse(tmp_path / "w.duckdb")
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
-            "update marts.dim_funders set funder_name = 'A <b>bold</b> & \"quoted\" fund' "
-            "where funder_id = 'f-ngo'"
+            "update marts.dim_funders set funder_name = 'A <b>bold</b> & \"quoted\" fund' where funder_id = 'f-ngo'"
         )
     text = write_report(warehouse, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<b>bold</b>" not in text and "A &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; fund" in text
@@ -242,9 +241,7 @@ def _png_size_and_colours(png: bytes) -> tuple[int, int, int]:
     return width, height, len(set(zlib.decompress(idat)))
 
 
-@pytest.mark.skipif(
-    shutil.which("chromium") is None, reason="chromium is not on PATH (apt-get install chromium)"
-)
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not on PATH (apt-get install chromium)")
 def test_report_renders_in_headless_chromium(report, tmp_path):
     url = report.resolve().as_uri()
 
@@ -266,9 +263,7 @@ def test_month_axis_spans_years(tmp_path):
     """December to February crosses a year: three months, none skipped."""
     warehouse = make_warehouse(tmp_path / "w.duckdb")
     with duckdb.connect(str(warehouse)) as con:
-        con.execute(
-            "update marts.dim_articles set published_date = ? where article_id = 'a1'", [date(2023, 12, 31)]
-        )
+        con.execute("update marts.dim_articles set published_date = ? where article_id = 'a1'", [date(2023, 12, 31)])
         con.execute(
             "update marts.dim_articles set published_date = ? where article_id in ('a2', 'a3')",
             [date(2024, 2, 1)],

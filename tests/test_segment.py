@@ -99,7 +99,9 @@ def test_tag_line_and_date_line_belong_to_the_article_header():
 
 
 def test_dateline_with_date_gives_the_published_date_when_the_page_has_none():
-    a = _one("Relief reaches 2,000 families\nColón, Panama, April 3rd, 2020. IOM delivered food kits to 2,000 families.\n")
+    a = _one(
+        "Relief reaches 2,000 families\nColón, Panama, April 3rd, 2020. IOM delivered food kits to 2,000 families.\n"
+    )
     assert a.published_date == date(2020, 4, 3)
     assert a.dateline_place == "Colón, Panama"
 

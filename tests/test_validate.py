@@ -70,9 +70,7 @@ def _article(article_id: str, text: str, published: date, **extra: object) -> di
     } | extra
 
 
-def _count(
-    count_id: str, article_id: str, text: str, needle: str, value: float, nth: int = 0, **extra
-) -> dict:
+def _count(count_id: str, article_id: str, text: str, needle: str, value: float, nth: int = 0, **extra) -> dict:
     start, end = _at(text, needle, nth)
     row = {"count_id": count_id, "article_id": article_id, "value": value, "qualifier": "exact"}
     return row | {"unit": "persons", "category": "migrants", "char_start": start, "char_end": end} | extra
@@ -238,9 +236,7 @@ def test_span_holds_number_rejects_spans_without_the_number(span: str | None, va
 
 def test_span_text_refuses_spans_outside_the_text() -> None:
     assert span_text("abcdef", 1, 3) == "bc"
-    assert (
-        span_text("abc", 2, 9) is None and span_text("abc", -1, 2) is None and span_text(None, 0, 1) is None
-    )
+    assert span_text("abc", 2, 9) is None and span_text("abc", -1, 2) is None and span_text(None, 0, 1) is None
 
 
 def test_every_suite_file_loads_with_severities() -> None:
@@ -302,14 +298,10 @@ def test_impossible_facts_are_quarantined_with_a_readable_reason(run) -> None:
     # facts that are fine stay out, the far-away start date is only a warning
     assert counts[None] == {"count_id_present"}
     assert "c-300" not in counts and "m-gtm" not in mentions and "e-meeting" not in events
-    reasons = {
-        (r["fact_id"], r["expectation"]): r["reason"] for r in outcome.quarantine.iter_rows(named=True)
-    }
+    reasons = {(r["fact_id"], r["expectation"]): r["reason"] for r in outcome.quarantine.iter_rows(named=True)}
     assert reasons[("c-140", "percent_at_most_100")] == "percentage 140 > 100"
     assert reasons[("c-500", "part_not_larger_than_whole")] == "part 500 > its whole 300 (count c-300)"
-    assert (
-        reasons[("e-survey", "end_not_before_start")] == "end_date 2019-12-02 is before start_date 2019-12-20"
-    )
+    assert reasons[("e-survey", "end_not_before_start")] == "end_date 2019-12-02 is before start_date 2019-12-20"
     assert "XXX" in reasons[("m-unknown", "country_known")]
     assert '"people"' in reasons[("c-nospan", "span_holds_number")]
 
@@ -318,11 +310,7 @@ def test_quarantine_rows_carry_provenance_and_payload(run) -> None:
     row = run[0].quarantine.filter(pl.col("fact_id") == "c-140").row(0, named=True)
     assert row["run_id"] == "run-1" and row["article_id"] == "odd" and row["source_file"] == "pages/odd.txt"
     payload = json.loads(row["payload"])
-    assert (
-        payload["value"] == 140.0
-        and payload["unit"] == "percent"
-        and set(payload) == set(RAW_TABLES["counts"])
-    )
+    assert payload["value"] == 140.0 and payload["unit"] == "percent" and set(payload) == set(RAW_TABLES["counts"])
 
 
 def test_future_article_and_its_facts_are_held_back(run) -> None:

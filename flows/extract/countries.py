@@ -34,9 +34,7 @@ _REGION = "region"
 
 # Country names that are also common first names: "Jordan Smith" is a person, "Jordan Valley" is not.
 # Single-word places get the same test ("Salvador Gutierrez", "Washington González", "Santiago Paz").
-_PERSONAL_NAME_ALIASES = frozenset(
-    {"jordan", "georgia", "chad", "israel", "india", "kenya", "chile", "trinidad"}
-)
+_PERSONAL_NAME_ALIASES = frozenset({"jordan", "georgia", "chad", "israel", "india", "kenya", "chile", "trinidad"})
 # Capitalised words that may follow a country or place name without making it a person's name.
 _NAME_FOLLOWERS_OK = frozenset(
     """government ministry minister mission office offices embassy consulate river valley national country
@@ -51,9 +49,7 @@ _NAME_FOLLOWERS_OK = frozenset(
     declaration initiative fund forum network strategy action office's ministry's government's""".split()
 )
 # "Mr Jordan", and surname particles after a given name ("Brenda de Trinidad")
-_TITLE_BEFORE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Miss|Mx)\.?\s+|\b[A-Z][a-z]+ (?:de|del|da|dos|van|von) )$"
-)
+_TITLE_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Miss|Mx)\.?\s+|\b[A-Z][a-z]+ (?:de|del|da|dos|van|von) )$")
 
 # Adjectives that are more often language names in this domain ("in Spanish", "its Spanish acronym"):
 # they count as a country only when followed by a word that is not about language.
@@ -263,9 +259,7 @@ def _candidates(text: str, lexicon: _Lexicon) -> list[_Match]:
     return found
 
 
-def _collect(
-    text: str, folded: str, start: int, end: int, entries: tuple[_Entry, ...], found: list[_Match]
-) -> None:
+def _collect(text: str, folded: str, start: int, end: int, entries: tuple[_Entry, ...], found: list[_Match]) -> None:
     word = folded[start:end].strip()
     kept = tuple(e for e in entries if _keep_entry(text, word, start, end, e))
     if kept:
@@ -304,9 +298,7 @@ def extract_countries(article: Article) -> list[CountryMention]:
     matches = _longest_non_overlapping(_candidates(text, lexicon))
     # context: countries named unambiguously, plus the dateline's country
     context = {
-        m.entries[0].iso3
-        for m in matches
-        if m.entries[0].kind != _REGION and len({e.iso3 for e in m.entries}) == 1
+        m.entries[0].iso3 for m in matches if m.entries[0].kind != _REGION and len({e.iso3 for e in m.entries}) == 1
     }
     if article.dateline_country_iso3:
         context.add(article.dateline_country_iso3)
@@ -342,9 +334,7 @@ def resolve_place(name: str, context_iso3: frozenset[str] = frozenset()) -> str 
         return None
     lexicon = _lexicon()
     for part in reversed(parts[1:]):
-        entries = [
-            e for e in lexicon.by_name.get(fold(part).strip(), ()) if e.kind != "place" and e.kind != _REGION
-        ]
+        entries = [e for e in lexicon.by_name.get(fold(part).strip(), ()) if e.kind != "place" and e.kind != _REGION]
         if entries:
             return entries[0].iso3
     for part in (first.strip(" .-–—"), parts[0]):

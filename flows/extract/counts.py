@@ -55,9 +55,7 @@ _ALONE_BEFORE = re.compile(r"\balone\b[,:]?\s*$", re.IGNORECASE)
 _ANOTHER_BEFORE = re.compile(
     r"\b(?:another|a\s+further|an\s+additional|the\s+other|the\s+remaining)\s+$", re.IGNORECASE
 )
-_OF_AFTER = re.compile(
-    r"\s+of\s+(?P<det>whom|which|them|these|those|the|its|their|our|all)\b\s*", re.IGNORECASE
-)
+_OF_AFTER = re.compile(r"\s+of\s+(?P<det>whom|which|them|these|those|the|its|their|our|all)\b\s*", re.IGNORECASE)
 _COPULA_AFTER = re.compile(r"\s*,?\s*(?:were|are|was|is|being|had\s+been|have\s+been)\s+(?:also\s+)?", re.I)
 _RESIDENCE = re.compile(
     r"\b(?:liv(?:e|es|ing)|resid(?:e|es|ing|ent)|based|settled|staying|established|working|work)\s+in\s+"
@@ -191,9 +189,7 @@ def _lookup(prev: str | None, word: str) -> tuple[str, _Noun | None]:
     return lemma(last), None
 
 
-def _read_phrase(
-    text: str, start: int, stop: int, demonym_spans: Sequence[tuple[int, int]]
-) -> _Phrase | None:
+def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple[int, int]]) -> _Phrase | None:
     """The counted noun phrase starting at ``start``: adjectives and a head noun, before a stop word.
 
     The head is the last lexicon noun of the run (or a demonym such as "Haitians"); after the head
@@ -242,13 +238,7 @@ def _unknown_head(words: Sequence[tuple[str, int, int]]) -> _Phrase | None:
     """A phrase whose head is not in the lexicon: the first lower-case plural noun among the first
     three words ("12 villagers" -> persons by its ending, "40 new bicycles" -> items)."""
     for word, _, end in words[:3]:
-        if (
-            len(word) > 3
-            and word.islower()
-            and word.isalpha()
-            and word.endswith("s")
-            and not word.endswith("ss")
-        ):
+        if len(word) > 3 and word.islower() and word.isalpha() and word.endswith("s") and not word.endswith("ss"):
             noun = _UNKNOWN_PERSONS if word.endswith(_PERSON_ENDINGS) else _UNKNOWN_ITEMS
             return _Phrase(words[0][1], end, lemma(word), noun)
     return None
@@ -417,9 +407,7 @@ def _count_for(
             phrase = _read_phrase(text, after_start, s1, demonym_spans)
             if phrase is not None and text[after_start : phrase.start].strip():
                 phrase = None  # the phrase must follow the number directly
-        if num.is_year_like and (
-            phrase is None or phrase.noun is None or phrase.noun.unit not in _YEAR_SAFE_UNITS
-        ):
+        if num.is_year_like and (phrase is None or phrase.noun is None or phrase.noun.unit not in _YEAR_SAFE_UNITS):
             return None  # "in 2019", "2030 Agenda", "a 2006 report": a year or identifier
         if phrase is None and antecedent is None:
             antecedent = _bare_antecedent(text, num, s0, s1, before, in_sentence, found, demonym_spans)
@@ -520,9 +508,7 @@ def _percent_counted(
     if phrase is not None and not text[start : phrase.start].strip():
         return _phrase_text(text, phrase, s1)
     # "Honduras (57%)", "Guatemala, 44%": the words just before
-    prev = re.search(
-        r"([A-Za-z][\w -]{0,40}?)\s*[(,:]\s*$", text[max(s0, num.qual_start - 45) : num.qual_start]
-    )
+    prev = re.search(r"([A-Za-z][\w -]{0,40}?)\s*[(,:]\s*$", text[max(s0, num.qual_start - 45) : num.qual_start])
     return " ".join(prev.group(1).lower().split()) if prev else None
 
 

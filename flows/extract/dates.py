@@ -332,18 +332,14 @@ _CONNECTORS = (
     "during", "by", "early", "late", "mid", "last", "this", "next", "en", "desde", "before", "after",
     "agenda", "earlier",
 )  # fmt: skip
-_VOCABULARY = sorted(
-    {*_MONTHS, *_WEEKDAYS_EN, *_WEEKDAYS_ES, *_RELATIVE_WORDS, *_CONNECTORS}, key=len, reverse=True
-)
+_VOCABULARY = sorted({*_MONTHS, *_WEEKDAYS_EN, *_WEEKDAYS_ES, *_RELATIVE_WORDS, *_CONNECTORS}, key=len, reverse=True)
 _ORDINAL = r"(?:st|nd|rd|th|º)"
 # A maximal run of date vocabulary read forwards from a word start, and backwards (on the reversed
 # text) from just before one.  These and the scanning patterns below work on lower-cased text:
 # case-sensitive matching is much faster, and equals the case-insensitive patterns' wherever
 # lower-casing keeps every character's place (checked before they are used).
 _RUN_FORWARD = re.compile(r"(?:\W+|(?:" + "|".join(map(re.escape, _VOCABULARY)) + rf"|\d+{_ORDINAL}?)\b)*")
-_RUN_BACKWARD = re.compile(
-    r"(?:\W+|(?:" + "|".join(re.escape(w[::-1]) for w in _VOCABULARY) + rf"|{_ORDINAL}?\d+)\b)*"
-)
+_RUN_BACKWARD = re.compile(r"(?:\W+|(?:" + "|".join(re.escape(w[::-1]) for w in _VOCABULARY) + rf"|{_ORDINAL}?\d+)\b)*")
 _COMPILED_LOWER = [(name, re.compile(rx.pattern)) for name, rx in _COMPILED]
 _RELATIVE_LOWER = re.compile(_RELATIVE.pattern)
 _DIGITS = re.compile(r"\d\d*")  # not "\d+": a leading class lets the engine skip text fast

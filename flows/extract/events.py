@@ -41,9 +41,7 @@ _LOCATIVE = re.compile(
     r"(?:(?:city|municipality|department|province|state|region|capital)\s+of\s+)?$",
     re.IGNORECASE,
 )
-_LIST_JOIN = re.compile(
-    r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|/\s*|\(\s*|\)\s*,?\s*)(?:the\s+)?$", re.IGNORECASE
-)
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|/\s*|\(\s*|\)\s*,?\s*)(?:the\s+)?$", re.IGNORECASE)
 _RETURN_WORD = re.compile(r"\breturn(?:s|ed|ing|ees?)?\b", re.IGNORECASE)
 _BRING_TOGETHER = re.compile(r"\bbr(?:ing|ings|ought|inging)\s+together\s+$", re.IGNORECASE)
 _CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
@@ -66,9 +64,7 @@ def _lexicon() -> tuple[re.Pattern[str], dict[str, Trigger]]:
     for phrase, event_type, presented in read_seed("event_triggers").iter_rows():
         key = " ".join(phrase.lower().split())
         entries[key] = Trigger(key, event_type or None, presented or None)
-    alternation = "|".join(
-        r"\s+".join(re.escape(w) for w in k.split()) for k in sorted(entries, key=len, reverse=True)
-    )
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in sorted(entries, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), entries
 
 
@@ -207,9 +203,7 @@ def _participants(
         if c.unit == "persons" and c.category == "participants":
             return c.value
     for c in in_sent:
-        if c.unit == "persons" and _BRING_TOGETHER.search(
-            text[max(sent[0], c.char_start - 40) : c.char_start]
-        ):
+        if c.unit == "persons" and _BRING_TOGETHER.search(text[max(sent[0], c.char_start - 40) : c.char_start]):
             return c.value
     if next_sent is not None:
         for c in counts:
@@ -253,11 +247,7 @@ def extract_events(
         return []
     anchor = _anchor(article)
     # the page's own date line (between title and body) dates the page, not an activity
-    dates = [
-        d
-        for d in find_dates(text[:limit], anchor)
-        if not article.title_end <= d.char_start < article.body_start
-    ]
+    dates = [d for d in find_dates(text[:limit], anchor) if not article.title_end <= d.char_start < article.body_start]
     default_country = article.dateline_country_iso3 or article.primary_country_iso3
     # a trigger word inside an organisation's name ("Regional Conference on Migration") names no event;
     # only triggers written inside some registry name can be, so the names are looked up only then
@@ -323,9 +313,7 @@ def extract_events(
             for slot, iso3 in enumerate(countries_here):
                 place = next(p for p in places if p.country_iso3 == iso3)
                 found.append(
-                    _Found(
-                        Event(**base, country_iso3=iso3, city=_city_for(place, places), slot=slot), sent, True
-                    )
+                    _Found(Event(**base, country_iso3=iso3, city=_city_for(place, places), slot=slot), sent, True)
                 )
     events, owners = _merge(found)
     _link(events, owners, counts, funders)

@@ -68,9 +68,7 @@ def load_registry() -> Registry:
     funders = read_seed("funders")
     aliases = read_seed("funder_aliases")
     names = dict(zip(funders["funder_id"], funders["funder_name"], strict=True))
-    parents = {
-        f: p for f, p in zip(funders["funder_id"], funders["parent_funder_id"], strict=True) if p is not None
-    }
+    parents = {f: p for f, p in zip(funders["funder_id"], funders["parent_funder_id"], strict=True) if p is not None}
     entries: dict[str, list[tuple[str, str, bool]]] = {}
 
     def add(alias: str, funder_id: str, match_case: bool) -> None:
@@ -218,9 +216,7 @@ def _merge_chains(text: str, matches: list[AliasMatch], registry: Registry) -> l
                 or _is_ancestor(registry, m.funder_id, prev.funder_id)
             )
             if related and _CHAIN_GAP.match(gap):
-                specific = (
-                    m.funder_id if _is_ancestor(registry, prev.funder_id, m.funder_id) else prev.funder_id
-                )
+                specific = m.funder_id if _is_ancestor(registry, prev.funder_id, m.funder_id) else prev.funder_id
                 end = m.end
                 # keep a closing bracket of "(PRM)" inside the name
                 if text[end : end + 1] == ")" and "(" in gap:
@@ -377,9 +373,7 @@ _GRANT = re.compile(
 )
 
 
-def _grantors(
-    text: str, s_start: int, s_end: int, matches: list[AliasMatch], found: list[_Credit]
-) -> list[_Credit]:
+def _grantors(text: str, s_start: int, s_end: int, matches: list[AliasMatch], found: list[_Credit]) -> list[_Credit]:
     """Registry names in a grant sentence: the parties to a grant other than IOM are its grantors.
 
     Bare one-word names (a country named for where things happen) are not taken.
@@ -557,9 +551,7 @@ def extract_funders(article: Article, countries: list[CountryMention] | None = N
         found: list[_Credit] = []
         pre_cues = _cue_matches(_PRE_CUE, text, s_start, s_end, sentence.pre_starts)
         post_cues = _cue_matches(_POST_CUE, text, s_start, s_end, sentence.post_starts)
-        grant = any(text.find(w, s_start, s_end) >= 0 for w in _GRANT_WORDS) and _GRANT.search(
-            text, s_start, s_end
-        )
+        grant = any(text.find(w, s_start, s_end) >= 0 for w in _GRANT_WORDS) and _GRANT.search(text, s_start, s_end)
         if not (pre_cues or post_cues or grant):
             continue
         matches = find_alias_matches(text, limit)

@@ -227,9 +227,7 @@ _QUALIFIER_PHRASES = {
            "|lower than",
 }  # fmt: skip
 _QUALIFIER_WORDS = {
-    tuple(phrase.split()): name
-    for name, phrases in _QUALIFIER_PHRASES.items()
-    for phrase in phrases.split("|")
+    tuple(phrase.split()): name for name, phrases in _QUALIFIER_PHRASES.items() for phrase in phrases.split("|")
 }
 _QUAL_AFTER = re.compile(r"^\s*(?:\+|or\s+more\b|and\s+more\b|or\s+above\b|and\s+above\b|plus\b)", re.I)
 
@@ -257,9 +255,7 @@ _MONTH_WORDS = frozenset(
     "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
     "october nov november dec december".split()
 )
-_AGE_NOUNS = frozenset(
-    "children minors persons people adults youth youths those girls boys adolescents".split()
-)
+_AGE_NOUNS = frozenset("children minors persons people adults youth youths those girls boys adolescents".split())
 _AGE_PREPS = frozenset("under over below above aged between".split())
 _LIST_JOINERS = frozenset("and & , - – to".split())
 _DIGIT_TOKEN = re.compile(r"^[+(]?\d+\)?$")
@@ -363,11 +359,7 @@ def _excluded_by_after(text: str, end: int) -> bool:
         return False
     w1 = words[0].strip(_PUNCT)
     w2 = words[1].strip(_PUNCT) if len(words) > 1 else ""
-    if (
-        w1 in _MONTH_WORDS
-        or w1.rstrip(".") in _MONTH_WORDS
-        or (w1 == "of" and w2.rstrip(".") in _MONTH_WORDS)
-    ):
+    if w1 in _MONTH_WORDS or w1.rstrip(".") in _MONTH_WORDS or (w1 == "of" and w2.rstrip(".") in _MONTH_WORDS):
         return True  # "30 November", "15 of May"
     if w1 in _CLOCK or words[0] in _CLOCK:
         return True  # "10 a.m."
@@ -425,9 +417,7 @@ def _excluded_by_before(text: str, start: int, is_word: bool) -> bool:
     return False
 
 
-def find_numbers(
-    text: str, start: int = 0, end: int | None = None, lowered: str | None = None
-) -> list[NumberMatch]:
+def find_numbers(text: str, start: int = 0, end: int | None = None, lowered: str | None = None) -> list[NumberMatch]:
     """Every number expression in ``text[start:end]`` that may be a count, in text order.
 
     Dates, times, ages, durations, ordinals, phone/law numbers and identifiers
@@ -459,9 +449,7 @@ def find_numbers(
     return found
 
 
-def _read_match(
-    text: str, g: dict[str, str | None], s: int, e: int, table: dict[str, str]
-) -> NumberMatch | None:
+def _read_match(text: str, g: dict[str, str | None], s: int, e: int, table: dict[str, str]) -> NumberMatch | None:
     """Turn one grammar match (its groups ``g``, span ``s``-``e``) into a :class:`NumberMatch`,
     or None when it is not a count candidate."""
     # trim whitespace the optional groups may have eaten
