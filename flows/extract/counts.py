@@ -14,7 +14,7 @@ list is data in ``dbt_project/seeds/count_*.csv``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +22,7 @@ from functools import lru_cache
 import ahocorasick
 
 from flows.extract.numbers import NumberMatch, find_numbers, lower_same_length, seed_rows
-from flows.extract.text import contact_block_start, sentence_spans
+from flows.extract.text import contact_block_start, iter_automaton, sentence_spans
 from flows.model import Article, Count, CountryMention
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S")
@@ -132,7 +132,7 @@ def _cue_hits(text: str, low: str, s0: int, s1: int) -> list[_Cue]:
     against Sexual Violence") unless the sentence is a headline."""
     hits: list[_Cue] = []
     headline: bool | None = None
-    for last, (length, category, strength, is_prefix) in _cue_automaton().iter(low, s0, s1):
+    for last, (length, category, strength, is_prefix) in iter_automaton(_cue_automaton(), low, s0, s1):
         start, end = last - length + 1, last + 1
         if start > 0 and low[start - 1].isalnum():
             continue
@@ -657,6 +657,10 @@ def _person_category(
     return default
 
 
+def _mention_start(mention: CountryMention) -> int:
+    return mention.char_start
+
+
 def _country_for(
     text: str,
     num: NumberMatch,
@@ -672,8 +676,10 @@ def _country_for(
     Guatemalan ..." complement); otherwise the nearest country named in the same clause. A
     country equal to the primary one is kept: it says the same as leaving the field empty.
     """
-    lo = bisect_right([c.char_start for c in mentions], s0 - 1)
-    in_sentence = [c for c in mentions[lo:] if c.char_start < s1 and c.char_end <= s1]
+    # mentions come in text order: bisect to the sentence instead of scanning them all per count
+    lo = bisect_right(mentions, s0 - 1, key=_mention_start)
+    hi = bisect_left(mentions, s1, lo=lo, key=_mention_start)
+    in_sentence = [c for c in mentions[lo:hi] if c.char_end <= s1]
     if not in_sentence:
         return None
     np_end = phrase.end if phrase else num.end

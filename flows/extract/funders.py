@@ -12,13 +12,13 @@ programmes resolve to the registry id ``iom`` and are never credited.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
 
-from flows.extract.text import contact_block_start, sentence_spans
+from flows.extract.text import contact_block_start, iter_automaton, sentence_spans
 from flows.model import Article, CountryMention, FundingMention
 from flows.reference import read_seed
 
@@ -293,23 +293,26 @@ class _Credit:
     role: str
 
 
-def _match_at(matches: list[AliasMatch], pos: int) -> AliasMatch | None:
-    return next((m for m in matches if m.start == pos), None)
+def _match_at(by_start: dict[int, AliasMatch], pos: int) -> AliasMatch | None:
+    return by_start.get(pos)
 
 
 def _name_list(text: str, pos: int, stop: int, matches: list[AliasMatch], role: str) -> list[_Credit]:
     """Parse "the governments of Canada, Spain and the United States" starting at ``pos``."""
     credits: list[_Credit] = []
+    by_start: dict[int, AliasMatch] = {}
+    for m in matches:  # the first match at a position wins, as a scan in order would give
+        by_start.setdefault(m.start, m)
     while pos < stop:
         # the registry name may itself start with "the" or "Government of": try before each lead word
-        hit = _match_at(matches, pos)
+        hit = _match_at(by_start, pos)
         lead = _ITEM_LEAD.match(text, pos, stop)
         while hit is None and lead is not None and lead.end() > pos:
             word = re.compile(r"\S+\s+").match(text, pos, lead.end())
             if word is None:
                 break
             pos = word.end()
-            hit = _match_at(matches, pos)
+            hit = _match_at(by_start, pos)
         if hit is not None:
             credits.append(_Credit(hit.start, hit.end, hit.funder_id, role))
             pos = hit.end
@@ -505,7 +508,7 @@ def _cue_sentences(text: str, limit: int) -> list[_CueSentence]:
     for s_start, s_end in (sentences[i] for i in wanted):
         pre: set[int] = set()
         post: set[int] = set()
-        for end, (length, pre_how, post_how) in _opener_automaton().iter(lowered, s_start, s_end):
+        for end, (length, pre_how, post_how) in iter_automaton(_opener_automaton(), lowered, s_start, s_end):
             pos = end - length + 1
             if pre_how:
                 pre.update(_openings(text, s_start, pos, pre_how))
@@ -546,6 +549,8 @@ def extract_funders(article: Article, countries: list[CountryMention] | None = N
     limit = article_limit(text)
     registry = load_registry()
     credits: dict[tuple[int, int], tuple[_Credit, tuple[int, int]]] = {}
+    all_matches: list[AliasMatch] | None = None
+    starts: list[int] = []
     for sentence in _cue_sentences(text, limit):
         s_start, s_end = sentence.start, sentence.end
         found: list[_Credit] = []
@@ -554,7 +559,11 @@ def extract_funders(article: Article, countries: list[CountryMention] | None = N
         grant = any(text.find(w, s_start, s_end) >= 0 for w in _GRANT_WORDS) and _GRANT.search(text, s_start, s_end)
         if not (pre_cues or post_cues or grant):
             continue
-        matches = find_alias_matches(text, limit)
+        if all_matches is None:
+            all_matches = sorted(find_alias_matches(text, limit), key=lambda m: m.start)
+            starts = [m.start for m in all_matches]
+        # only this sentence's names: slicing keeps long articles linear, not names x cues
+        matches = all_matches[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
         for cue in pre_cues:
             role = "funder" if cue.group("money") else "supporter"
             found.extend(_name_list(text, cue.end(), s_end, matches, role))

@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 
 import ahocorasick
 
+from flows.extract.text import iter_automaton
 from flows.reference import read_seed
 
 _UNITS = {
@@ -178,7 +179,7 @@ def _anchors(text: str, low: str, start: int, end: int) -> list[int]:
     table, _, _ = _currencies()
     spots = [m.start() for m in _DIGIT_ANCHOR.finditer(text, start, end)]
     spots += [m.start() for m in _CODE_ANCHOR.finditer(text, start, end) if m.group(0).lower() in table]
-    for last, length in _word_anchor().iter(low, start, end):
+    for last, length in iter_automaton(_word_anchor(), low, start, end):
         s = last - length + 1
         if (s > 0 and low[s - 1].isalpha()) or (last + 1 < len(low) and low[last + 1].isalpha()):
             continue  # inside a longer word: "someone", "often"

@@ -100,3 +100,13 @@ def redact_personal_data(text: str) -> str:
         return s
 
     return _PHONE.sub(phone, text)
+
+
+def iter_automaton(automaton, text: str, start: int, end: int):
+    """``automaton.iter(text, start, end)`` with end offsets into ``text``, in time linear in ``end - start``.
+
+    pyahocorasick's own ``iter(text, start, end)`` converts the whole string on each call, so
+    calling it once per sentence of a long article would cost length x sentences.
+    """
+    for last, value in automaton.iter(text[start:end]):
+        yield last + start, value
