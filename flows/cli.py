@@ -151,6 +151,7 @@ def format_markdown(summary) -> str:
         ("events", f.get("fct_events", 0)),
         ("validation", summary.validation),
         ("warehouse", summary.warehouse),
+        ("docs", summary.docs_dir / "index.html" if summary.docs_dir else "not built"),
     ]  # fmt: skip
     out = [f"# pressfacts run {summary.run_id}", "", "| measure | value |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in rows]
