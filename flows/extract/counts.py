@@ -108,7 +108,7 @@ class _Cue:
     start: int
     end: int
     category: str
-    strength: str  # strong | weak
+    strength: str  # decisive | strong | weak (block entries are dropped once they shield a word)
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +153,8 @@ def _cue_hits(text: str, low: str, s0: int, s1: int) -> list[_Cue]:
         if kept and h.start < kept[-1].end and h.end <= kept[-1].end:
             continue
         kept.append(h)
-    return kept
+    # a "block" entry only shields a word from a shorter cue ("employers" is not "employ*")
+    return [h for h in kept if h.strength != "block"]
 
 
 @lru_cache(maxsize=8192)
@@ -208,12 +209,20 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
         if low in ("and", "or", "&") and best is None and words:
             coordinated = True
             continue  # "federal and local officials": coordinated adjectives before the head
+        if low in ("and", "or", "&") and best is not None and _coordinated_noun(text, m.end(), best[2]):
+            continue  # "migrants and refugees": two heads of one kind count together
         if low in _STOP and not (not words and low in ("more", "other")):
             break
+        prev = words[-1][0] if words else None
         words.append((tok, m.start(), m.end()))
-        key, noun = _lookup(words[-2][0] if len(words) > 1 else None, tok)
+        key, noun = _lookup(prev, tok)
         if noun is None and tok[0].isupper() and _is_demonym(tok, m.start(), m.end(), demonym_spans):
             noun = _nouns().get("national")
+        if best is not None and prev is not None and _verb_after_plural(prev, tok, key):
+            break  # "migrants return", "families receive": a verb in its base form, not a compound
+        if noun is None and best is not None and _person_plural(tok):
+            noun = _UNKNOWN_PERSONS  # "job seekers", "border crossers": the last noun is the head
+            key = lemma(low)
         if noun is not None:
             best = (len(words) - 1, key, noun)
             if noun.unit == "none":
@@ -228,6 +237,46 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
     return _Phrase(words[0][1], words[idx][2], key, noun)
 
 
+_NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
+
+
+def _coordinated_noun(text: str, pos: int, noun: _Noun | None) -> bool:
+    """True when the word after a conjunction at ``pos`` is a plural lexicon noun of the same unit
+    as the head before it ("migrants and refugees", "women and children")."""
+    m = _NEXT_WORD.match(text, pos)
+    if m is None or noun is None or noun.unit in ("none", "items"):
+        return False
+    word = m.group(1)
+    other = _lookup(None, word)[1]
+    return other is not None and other.unit == noun.unit and _is_plural(word)
+
+
+def _is_plural(word: str) -> bool:
+    """True for a plural noun form ("migrants", "children", "people", "staff" is not)."""
+    low = word.lower()
+    return low in _PLURAL_ONLY or (lemma(low) != low and low not in _IRREGULAR_SAME)
+
+
+def _verb_after_plural(prev: str, word: str, key: str) -> bool:
+    """True when ``word`` after the plural noun ``prev`` reads as a base-form verb ("migrants return",
+    "Families Receive"): a singular form, not an ``-ing`` word, with no two-word lexicon entry joining
+    them. A plural subject takes a base-form verb, while a noun modifying another noun is singular."""
+    low = word.lower()
+    if " " in key or not _is_plural(prev) or _is_plural(low) or low.endswith(("ing", "ed")):
+        return False
+    return word.isalpha() and (word.islower() or word[0].isupper() and prev[0].isupper())
+
+
+def _person_plural(word: str) -> bool:
+    """An unknown lower-case plural with an ending that names people ("seekers", "trainees")."""
+    return (
+        word.islower() and word.isalpha() and len(word) > 4 and word.endswith(_PERSON_ENDINGS)
+        and word not in _STOP
+    )
+
+
+_PLURAL_ONLY = frozenset({"people", "police", "personnel", "staff", "youth", "cattle"})
+_IRREGULAR_SAME = frozenset({"series", "species", "news", "data", "media"})
 # Plural endings that name people ("villagers", "trainees", "journalists", "Ukrainians").
 _PERSON_ENDINGS = ("ers", "ees", "ists", "ians", "ants", "ents", "ors", "ives")
 _UNKNOWN_PERSONS = _Noun("persons", "other_persons", False)
@@ -396,10 +445,15 @@ def _count_for(
             if det in ("whom", "which", "them"):
                 antecedent = _previous(in_sentence or found[-1:], num.value)
                 pred = _COPULA_AFTER.match(text, of_m.end(), s1)
-                phrase = _read_phrase(text, pred.end(), s1, demonym_spans) if pred else None
+                if pred:
+                    phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
+                elif det == "them" and phrase is not None and phrase.start != of_m.end():
+                    phrase = None  # "87 of them women": the noun must follow directly
+                elif det != "them":
+                    phrase = None
                 whole = antecedent
             elif phrase is not None:
-                whole = _by_head(found, phrase.head, num.value)
+                whole = _by_head(found, phrase.head, num.value) or _by_kind(found, phrase.noun, num.value)
                 antecedent = whole
             if phrase is None and antecedent is None:
                 return None
@@ -407,6 +461,18 @@ def _count_for(
             phrase = _read_phrase(text, after_start, s1, demonym_spans)
             if phrase is not None and text[after_start : phrase.start].strip():
                 phrase = None  # the phrase must follow the number directly
+            opens = not text[s0 : num.qual_start].strip()
+            if phrase is None and not num.is_year_like and not opens:
+                # (a sentence-opening "Forty-seven were women" refers back: see _bare_antecedent)
+                phrase = _predicate(text, after_start, s1, demonym_spans)  # "1,087 were children"
+                if phrase is not None:
+                    whole = (
+                        _opener_whole(text, s0, num, found)
+                        or _structural_whole(before, phrase.noun.unit, num.value, in_sentence, found)
+                        or _sibling_whole(before, in_sentence, found)
+                    )
+                    if whole is not None and whole.count.unit == phrase.noun.unit:
+                        antecedent = whole
         if num.is_year_like and (phrase is None or phrase.noun is None or phrase.noun.unit not in _YEAR_SAFE_UNITS):
             return None  # "in 2019", "2030 Agenda", "a 2006 report": a year or identifier
         if phrase is None and antecedent is None:
@@ -486,15 +552,18 @@ def _count_for(
     return _Found(count, head, is_part)
 
 
+_TAKES_OF = re.compile(r"\s+of\s+([A-Za-z][\w-]*)(?:\s+([a-z][\w-]*))?")
+
+
 def _phrase_text(text: str, phrase: _Phrase | None, s1: int) -> str | None:
     """The counted phrase as written, lower case, single-spaced; "of X" kept for nouns that take it."""
     if phrase is None:
         return None
     end = phrase.end
     if phrase.noun is not None and phrase.noun.takes_of:
-        m = re.match(r"\s+of\s+([A-Za-z][\w-]*(?:\s+[a-z][\w-]*)?)", text[end:s1])
+        m = _TAKES_OF.match(text[end:s1])
         if m:
-            end += m.end()
+            end += m.end(1 if m.group(2) is None or m.group(2).lower() in _STOP else 2)
     return " ".join(text[phrase.start : end].lower().split())
 
 
@@ -537,6 +606,17 @@ def _by_head(found: Sequence[_Found], head: str, value: float) -> _Found | None:
     return None
 
 
+def _by_kind(found: Sequence[_Found], noun: _Noun | None, value: float) -> _Found | None:
+    """The latest earlier, larger count of people of the same specific kind: "2,500 of the returnees"
+    refers to "4,312 Honduran nationals returned"."""
+    if noun is None or noun.unit != "persons" or noun.category in ("other_persons", "migrants"):
+        return None
+    for f in reversed(found):
+        if f.count.unit == "persons" and f.count.category == noun.category and f.count.value > value:
+            return f
+    return None
+
+
 def _whole_of(part: _Found, found: Sequence[_Found]) -> _Found | None:
     """The count that ``part`` is a part of."""
     return next((f for f in found if f.count.count_id == part.count.part_of_count_id), None)
@@ -566,13 +646,47 @@ def _bare_antecedent(
         return _latest(found)
     if (
         in_sentence
-        and re.match(r"\s+(?:from|in|at|for|to|by|with|who|were|are|had|have)\b", after)
-        and (re.search(r"\b(?:and|while|whereas|with)\s+$|[,;]\s*$", before))
+        and re.match(r"\s+(?:from|in|at|for|to|by|with|who|were|are|had|have|remain(?:ed)?|died)\b", after)
+        and (re.search(r"\b(?:and|while|whereas|with)\s+$|[,;]\s*$", before) or _PART_BEFORE.search(before))
     ):
         prev = in_sentence[-1]
         if prev.count.unit not in ("percent", "money"):
             return prev
     return None
+
+
+def _predicate(text: str, start: int, s1: int, demonym_spans: Sequence[tuple[int, int]]) -> _Phrase | None:
+    """The counted noun when the number is the subject of a copula: "512 were women", "of whom 1,087
+    were children". Only a lexicon (or people-shaped) noun right after the copula qualifies, so
+    "300 were returned" or "12 are new" give nothing."""
+    pred = _COPULA_AFTER.match(text, start, s1)
+    if pred is None or pred.end() == start:
+        return None
+    phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
+    if phrase is None or phrase.noun is None or phrase.noun.unit == "none":
+        return None
+    if text[pred.end() : phrase.start].strip():
+        return None
+    return phrase
+
+
+_OF_THE_OPENER = re.compile(r"\s*(?:Of|Among)\s+(?:the|these|those|all)\s+[^,;:]{2,60},\s*$", re.IGNORECASE)
+
+
+def _sibling_whole(before: str, in_sentence: Sequence[_Found], found: Sequence[_Found]) -> _Found | None:
+    """The whole of the part just before, when this one is listed after it: "320 were farmers and
+    45 were teachers" -> both parts of the same whole."""
+    if not in_sentence or not in_sentence[-1].is_part or not re.search(r"(?:\band|,)\s*$", before):
+        return None
+    return _whole_of(in_sentence[-1], found)
+
+
+def _opener_whole(text: str, s0: int, num: NumberMatch, found: Sequence[_Found]) -> _Found | None:
+    """The whole named by a sentence opener "Of the people interviewed, 512 were ...": the latest
+    earlier count of people larger than this one."""
+    if not _OF_THE_OPENER.match(text, s0, num.qual_start):
+        return None
+    return next((f for f in reversed(found) if f.count.unit == "persons" and f.count.value > num.value), None)
 
 
 def _latest(found: Sequence[_Found]) -> _Found | None:
@@ -596,7 +710,18 @@ def _structural_whole(
     return None
 
 
-_RANK = {"decisive": -1, "strong": 1, "weak": 3}
+# A comma inside a list of names ("from Venezuela, Colombia & Nicaragua") does not end a clause.
+_LIST_COMMA = re.compile(r",(?=\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:,|&|\band\b|\bor\b))")
+# A subset clause still open when the cue comes ("..., and 120 of them were hired"); one closed by a
+# comma ("900 migrants, including 500 minors, to return") hands the cue back to the main clause.
+# A word in its base form (not "-ed", "-ing" or "-s"): after a plural subject, the verb itself.
+_BASE_VERB = re.compile(r"[A-Za-z]+(?<!ed)(?<!ing)(?<!s)\b")
+_SUBSET_CLAUSE = re.compile(
+    r"[,;]\s*(?:and\s+|while\s+)?[^,;]*\b(?:of\s+(?:them|whom|which|these|those)|including|among\s+them)\b"
+    r"[^,;]*$",
+    re.IGNORECASE,
+)
+_RANK = {"block": -2, "decisive": -1, "strong": 1, "weak": 3}
 # Words that may stand between a governing cue and its number: "assistance to some 300 ...".
 _GOVERNED_GAP = re.compile(
     r"\s*(?:(?:to|for|of|the|a|an|some|about|around|over|nearly|almost|more|than|at|least"
@@ -633,9 +758,13 @@ def _person_category(
             continue
         rank = _RANK[cue.strength]
         governs = before and _GOVERNED_GAP.fullmatch(gap) is not None
-        other_clause = any(p in gap for p in ",;:")
+        other_clause = any(p in _LIST_COMMA.sub(" ", gap) for p in ",;:")
+        if rank == -1 and not before and _SUBSET_CLAUSE.search(gap):
+            rank = 2  # "430 attended, and 120 of them were hired": the cue is about the subset
         if rank == -1 and before and not governs:
             rank = 1  # "to return" decides only as the purpose after the people, or as their governor
+        if rank == 1 and not before and not gap.strip() and _BASE_VERB.match(text, cue.start):
+            rank = -1  # the verb right after the people says what they did: "helped 300 migrants return"
         if rank == 1:
             if governs:
                 rank = 0  # the verb or noun whose object the number is: "assistance to 30 women"
@@ -643,6 +772,8 @@ def _person_category(
                 rank = 2  # a strong cue in another clause ranks below the noun's own category
         if rank == 3 and other_clause:
             continue  # a weak cue counts only in the number's own clause
+        if cue.category == "migrants" and default not in ("other_persons", "migrants"):
+            continue  # "registered 147 victims": "migrants" is the catch-all, a specific noun says more
         ranked.append((rank, dist, cue.category))
     ranked.sort()
     if ranked and ranked[0][0] <= 1:
