@@ -183,3 +183,56 @@ def test_trigger_search_at_first_words_equals_a_full_regex_scan(words: list[str]
     text = space.join(words)
     fast = [m.span() for m in _trigger_matches(text, 0, len(text), _trigger_starts(text, len(text)))]
     assert fast == [m.span() for m in _lexicon()[0].finditer(text)]
+
+
+def _types(text: str, countries: list[CountryMention] | None = None) -> list[tuple[str, str | None]]:
+    return [(e.event_type, e.country_iso3) for e in extract_events(_article(text), countries or [], [], [])]
+
+
+def test_results_or_findings_are_a_launch_only_when_presented_close_by() -> None:
+    assert _types("The findings of the study were released on Monday to local mayors.") == [("launch", None)]
+    assert _types("The results were presented to the ministry.") == [("launch", None)]
+    # a presenting verb far off in the sentence does not make the results a launch
+    far = (
+        "One year after launching a long project with many partners across the whole region, "
+        "the team is proud of the results achieved so far."
+    )
+    assert _types(far) == []
+
+
+def test_aid_items_and_support_are_assistance() -> None:
+    assert _types("Each family received a hygiene kit and a blanket.") == [("assistance", None)]
+    assert _types("Staff gave psychosocial support to the survivors of the fire.") == [("assistance", None)]
+
+
+def test_a_trigger_naming_a_kind_of_thing_or_an_exercise_is_no_activity() -> None:
+    assert _types("The clinic added two medical consultation rooms.") == []
+    assert _types("The training methodology was written by the university.") == []
+    assert _types("Participants practised interviews with actors playing victims.") == []
+    # without the modifier or the exercise verb, the same words are activities
+    assert _types("A consultation with mayors took place.") == [("meeting", None)]
+
+
+def test_a_trigger_inside_an_institution_name_is_no_activity() -> None:
+    text = "Teams work with the Flood Relief and\nRepatriation Commissioner on the camps."
+    assert _types(text) == []
+    assert _types("The Repatriation of the remains took a week.") == [("return", None)]
+
+
+def test_a_verb_form_of_train_is_training_but_the_vehicle_is_not() -> None:
+    assert _types("Volunteers will train 300 farmers on soil care.") == [("training", None)]
+    assert _types("They rode the freight train to the north.") == []
+
+
+def test_assistance_verb_describing_another_activity_is_that_activity() -> None:
+    assert _types("The seminar was delivered by two trainers.") == [("training", None)]
+    assert _types("The seminar ended and IOM delivered food to families.") == [
+        ("training", None),
+        ("assistance", None),
+    ]
+
+
+def test_an_office_located_in_a_country_is_not_where_the_activity_happens() -> None:
+    text = "The workshop, designed by the regional office in Chile, took place in Peru."
+    countries = _countries(text, {"Chile": ("CHL", *COUNTRY), "Peru": ("PER", *COUNTRY)})
+    assert _types(text, countries) == [("training", "PER")]

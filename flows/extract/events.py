@@ -44,6 +44,34 @@ _LOCATIVE = re.compile(
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|/\s*|\(\s*|\)\s*,?\s*)(?:the\s+)?$", re.IGNORECASE)
 _RETURN_WORD = re.compile(r"\breturn(?:s|ed|ing|ees?)?\b", re.IGNORECASE)
 _BRING_TOGETHER = re.compile(r"\bbr(?:ing|ings|ought|inging)\s+together\s+$", re.IGNORECASE)
+# A trigger naming the kind of a thing is no activity ("consultation rooms", "training method").
+_MODIFIER_AFTER = re.compile(
+    r"\s+(?:rooms?|methods?|methodolog(?:y|ies)|materials?|modules?|curricul(?:um|a)|facilit(?:y|ies)"
+    r"|equipment|venues?|halls?)\b",
+    re.IGNORECASE,
+)
+# A trigger that is an exercise inside a training ("participants practised interviews") is part of it.
+_EXERCISE_BEFORE = re.compile(
+    r"\b(?:practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing)|rehears(?:e|es|ed|ing)|role-?play(?:s|ed|ing)?)"
+    r"(?:\s+\w+){0,2}\s+$",
+    re.IGNORECASE,
+)
+# A capitalised trigger followed by more capitalised words and an institution's head noun is part of
+# the institution's name ("Refugee Relief and Repatriation Commissioner"), registry or not.
+_NAME_TAIL = re.compile(
+    r"(?:(?:[ \t]+\n?|\n)[ \t]*(?:(?:and|of|for|on|the|&)(?:[ \t]+\n?|\n)[ \t]*)?[A-Z][\w'-]*)*?"
+    r"(?:[ \t]+\n?|\n)[ \t]*(?:(?:and|of|for)(?:[ \t]+\n?|\n)[ \t]*)?"
+    r"(?:Commission(?:er)?|Ministry|Office|Directorate|Committee|Council|Agency|Department|Institute"
+    r"|Secretariat|Unit|Bureau|Authority|Board|Service|Division)\b"
+)
+_SEAT_BEFORE = re.compile(
+    r"(?:\bby\s+(?:[\w'\u2019]+\s+){0,3}(?:office|offices|headquarters|embassy|consulate)|\bheadquartered|\bbased)"
+    r"\s+(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# An assistance verb right after another activity's word says how that activity went ("the course was
+# delivered"), not that aid was given.
+_DESCRIBES_BEFORE = re.compile(r"^\s+(?:\w+\s+){0,2}$")
 _CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
 _EVENT_PLACE_KINDS = frozenset({"name", "variant", "abbreviation", "place"})
 
@@ -153,13 +181,25 @@ def _event_places(text: str, sent: tuple[int, int], countries: list[CountryMenti
     prev_end: int | None = None
     for c in inside:
         before = text[sent[0] : c.char_start]
-        is_place = bool(_LOCATIVE.search(before[-60:]))
+        # an office, headquarters or base located somewhere says where an organisation sits, not where
+        # the activity happens ("designed by the regional office in San José")
+        is_place = bool(_LOCATIVE.search(before[-60:])) and not _SEAT_BEFORE.search(before[-60:])
         if not is_place and places and prev_end is not None:
             is_place = bool(_LIST_JOIN.match(text[prev_end : c.char_start]))
         if is_place:
             places.append(c)
         prev_end = c.char_end
     return places
+
+
+def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+    """Whether the trigger word is used for something other than an activity: a modifier of a thing,
+    an exercise practised in a training, or a word of an institution's name."""
+    if _MODIFIER_AFTER.match(text, m.end(), sent[1]):
+        return True
+    if _EXERCISE_BEFORE.search(text[max(sent[0], m.start() - 40) : m.start()]):
+        return True
+    return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, m.end(), min(sent[1], m.end() + 80)))
 
 
 def _city_for(place: CountryMention, places: list[CountryMention]) -> str | None:
@@ -219,6 +259,16 @@ def _participants(
     return None
 
 
+_PRESENT_WINDOW = 80  # characters either side of a presented-only trigger searched for the verb
+
+
+def _presented_near(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+    """Whether a presenting or releasing verb stands near the trigger, within its sentence."""
+    return bool(
+        _PRESENTED.search(text, max(sent[0], m.start() - _PRESENT_WINDOW), min(sent[1], m.end() + _PRESENT_WINDOW))
+    )
+
+
 def _type_of(trigger: Trigger, presented: bool) -> str | None:
     """The trigger's type in a sentence that does (``presented``) or does not present or release something."""
     if trigger.presented_type and presented:
@@ -266,17 +316,30 @@ def extract_events(
         if not places and nxt is not None:
             places = _event_places(text, nxt, countries)
         presented: bool | None = None  # does the sentence present or release something? (asked once)
+        prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
+        prev_type: str | None = None
         for m in in_sentence[i]:
             trig = entries.get(" ".join(m.group(0).lower().split()))
             if trig is None or _GENERIC_AFTER.match(text, m.end(), sent[1]):
                 continue
+            # the title is a line of its own: a name does not run on from it into the body
+            if _not_an_activity(text, (sent[0], article.title_end if m.start() < article.title_end else sent[1]), m):
+                continue
             if any(a <= m.start() and m.end() <= b for a, b in org_spans):
                 continue
-            if trig.presented_type and presented is None:
-                presented = bool(_PRESENTED.search(text, sent[0], sent[1]))
-            event_type = _type_of(trig, bool(presented))
+            if trig.presented_type and trig.event_type is None:
+                # a thing that is only an event when presented ("results") needs the verb close by
+                event_type = _type_of(trig, _presented_near(text, sent, m))
+            else:
+                if trig.presented_type and presented is None:
+                    presented = bool(_PRESENTED.search(text, sent[0], sent[1]))
+                event_type = _type_of(trig, bool(presented))
             if event_type is None:
                 continue
+            if event_type == "assistance" and prev_trigger is not None and prev_type not in (None, "assistance"):
+                if _DESCRIBES_BEFORE.match(text[prev_trigger : m.start()]):
+                    continue
+            prev_trigger, prev_type = m.end(), event_type
             if event_type == "assistance" and has_return is None:
                 has_return = any(
                     entries.get(_key(t), _NO_TRIGGER).event_type == "return"
