@@ -184,3 +184,9 @@ def test_a_registry_name_parsed_as_a_list_item_still_resolves():
     mentions = extract_funders(_article(text), [])
     assert "rcm" in {m.funder_id for m in mentions}
     assert all(m.funder_id is not None for m in mentions if "Regional Conference" in m.mention_text)
+
+
+def test_a_currency_prefix_is_not_a_funder():
+    text = "Guide printed\n\nThe contribution of US$ 85,000 from the European Union pays for 1,000 copies."
+    ids = {m.funder_id for m in extract_funders(_article(text), [])}
+    assert "us-government" not in ids and None not in ids

@@ -184,8 +184,8 @@ def _alias_matches(text: str, end: int) -> tuple[AliasMatch, ...]:
         begin = stop - len(key) + 1
         if begin > 0 and collapsed[begin - 1].isalnum():
             continue
-        if stop + 1 < len(collapsed) and collapsed[stop + 1].isalnum():
-            continue
+        if stop + 1 < len(collapsed) and (collapsed[stop + 1].isalnum() or collapsed[stop + 1] == "$"):
+            continue  # inside a longer word, or a currency prefix ("US$ 85,000" names no funder)
         start, finish = offsets[begin], offsets[stop] + 1
         written = " ".join(text[start:finish].replace("\u2019", "'").split())
         for funder_id, alias, match_case in values:
