@@ -194,3 +194,9 @@ def test_trie_alternation_matches_exactly_its_phrases() -> None:
     rx = re.compile(f"(?:{trie_alternation(['one', 'on', 'two', 'a dozen'])})$")
     assert all(rx.match(w) for w in ["one", "on", "two", "a dozen"])
     assert not any(rx.match(w) for w in ["o", "tw", "a", "twos"])
+
+
+def test_a_month_before_a_grouped_number_is_not_a_date():
+    text = "Since January, 3,000 people have returned, and on May 22, 45 officials met."
+    values = [n.value for n in find_numbers(text, 0, len(text))]
+    assert 3000 in values and 22 not in values and 45 in values

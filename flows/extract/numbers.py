@@ -260,6 +260,7 @@ _AGE_NOUNS = frozenset("children minors persons people adults youth youths those
 _AGE_PREPS = frozenset("under over below above aged between".split())
 _LIST_JOINERS = frozenset("and & , - – to".split())
 _DIGIT_TOKEN = re.compile(r"^[+(]?\d+\)?$")
+_DAY_AFTER_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?![,.]\d)")
 _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?,?$")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d$")
 
@@ -391,7 +392,8 @@ def _excluded_by_before(text: str, start: int, is_word: bool) -> bool:
     if last in _ID_CUES or last.rstrip(".:") in _ID_CUES:
         return True
     if last.rstrip(".,") in _MONTH_WORDS or (last == "the" and len(words) > 1 and words[-2] in _MONTH_WORDS):
-        return True  # "May 22", "on June the 5"
+        # "May 22", "on June the 5"; but "Since January, 3,000 people": no day has a thousands separator
+        return is_word or bool(_DAY_AFTER_MONTH.match(text, start))
     if last in ("aged", "age", "ages") or (last == "of" and len(words) > 1 and words[-2] in ("age", "ages")):
         return True
     if last in _AGE_PREPS and len(words) > 1 and words[-2] in _AGE_NOUNS:
@@ -409,8 +411,12 @@ def _excluded_by_before(text: str, start: int, is_word: bool) -> bool:
     if (joined or last.endswith(",")) and len(words) >= 2:
         day = words[-2] if joined else last
         before_day = words[-3] if joined and len(words) >= 3 else (words[-2] if not joined else "")
-        if _DAY.match(day) and before_day.rstrip(".,") in _MONTH_WORDS:
-            return True
+        if (
+            _DAY.match(day)
+            and before_day.rstrip(".,") in _MONTH_WORDS
+            and (is_word or _DAY_AFTER_MONTH.match(text, start))
+        ):
+            return True  # ... and the number itself could be a day ("May 22, 45 officials": 45 cannot)
     if not is_word and "\n" in text[max(0, start - 8) : start]:
         line_start = text.rfind("\n", 0, start) + 1
         if not text[line_start:start].strip() and re.match(r"\d+[.)]\s", text[start : start + 6]):
