@@ -138,14 +138,22 @@ def publish(build: Path, published: Path) -> None:
     os.replace(build, published)
 
 
-def discard_build(build: Path, keep_as: Path | None = None) -> None:
-    """Remove a failed build, or keep it at ``keep_as`` for inspection."""
+KEEP_FAILED_BUILDS = 5
+
+
+def discard_build(build: Path, keep_as: Path | None = None, keep_last: int = KEEP_FAILED_BUILDS) -> None:
+    """Remove a failed build, or keep it at ``keep_as`` for inspection (only the ``keep_last``
+    newest kept builds stay in that folder: each is a full copy of the warehouse)."""
     wal = build.with_name(build.name + ".wal")
     if keep_as is not None and build.exists():
         keep_as.parent.mkdir(parents=True, exist_ok=True)
         os.replace(build, keep_as)
         if wal.exists():
             os.replace(wal, keep_as.with_name(keep_as.name + ".wal"))
+        kept = sorted(keep_as.parent.glob("*.duckdb"))  # run ids sort by time
+        for old in kept[: max(0, len(kept) - keep_last)]:
+            old.unlink(missing_ok=True)
+            old.with_name(old.name + ".wal").unlink(missing_ok=True)
         return
     build.unlink(missing_ok=True)
     wal.unlink(missing_ok=True)
