@@ -162,6 +162,14 @@ def load_suite_definition(path: Path) -> SuiteDefinition:
 # Frames: each raw table plus the derived columns its suite checks
 # ---------------------------------------------------------------------------
 
+# the article text under a fact's span, cut in SQL so no full text is copied per fact
+# (DuckDB's substr counts code points, like Python's slices)
+_SPAN_TEXT = (
+    "case when {f}.char_start >= 0 and {f}.char_end >= {f}.char_start"
+    " and {f}.char_end <= length(t.article_text)"
+    " then substr(t.article_text, {f}.char_start + 1, {f}.char_end - {f}.char_start) end as span_text"
+)
+
 # one row per article id, so a duplicated article never duplicates the facts joined to it
 _ARTICLES_BY_ID = (
     "(select article_id, any_value(article_text) as article_text, any_value(published_date) as published_date"
@@ -170,13 +178,13 @@ _ARTICLES_BY_ID = (
 
 FRAME_SQL: dict[str, str] = {
     "articles": """
-        select a.*,
+        select a.* exclude (article_text),
                date_diff('day', current_date, a.published_date) as published_days_after_today,
                year(a.published_date) as published_year
         from raw.articles as a
     """,
     "country_mentions": f"""
-        select f.*, t.article_id is not null as article_found, t.article_text
+        select f.*, t.article_id is not null as article_found, {_SPAN_TEXT.format(f="f")}
         from raw.country_mentions as f
         left join {_ARTICLES_BY_ID} as t on t.article_id = f.article_id
     """,
@@ -189,7 +197,7 @@ FRAME_SQL: dict[str, str] = {
                c.unit is distinct from 'money' or c.currency is not null as money_has_currency,
                coalesce(case when c.unit = 'persons' then c.category in {PERSON_CATEGORIES}
                              else c.category = c.unit end, false) as category_fits_unit,
-               t.article_text
+               {_SPAN_TEXT.format(f="c")}
         from raw.counts as c
         left join {_ARTICLES_BY_ID} as t on t.article_id = c.article_id
         left join (select count_id, article_id, any_value(value) as value
@@ -197,7 +205,7 @@ FRAME_SQL: dict[str, str] = {
                on w.count_id = c.part_of_count_id and w.article_id = c.article_id
     """,
     "funding_mentions": f"""
-        select f.*, t.article_id is not null as article_found, t.article_text
+        select f.*, t.article_id is not null as article_found, {_SPAN_TEXT.format(f="f")}
         from raw.funding_mentions as f
         left join {_ARTICLES_BY_ID} as t on t.article_id = f.article_id
     """,
@@ -206,7 +214,7 @@ FRAME_SQL: dict[str, str] = {
                t.article_id is not null as article_found,
                t.published_date,
                date_diff('day', t.published_date, e.start_date) / 365.25 as start_years_from_published,
-               t.article_text
+               {_SPAN_TEXT.format(f="e")}
         from raw.events as e
         left join {_ARTICLES_BY_ID} as t on t.article_id = e.article_id
     """,
@@ -214,13 +222,6 @@ FRAME_SQL: dict[str, str] = {
 
 
 SOURCES_SQL = "select article_id, any_value(source_file) from raw.articles group by article_id"
-
-
-def span_text(text: str | None, start: int | None, end: int | None) -> str | None:
-    """``text[start:end]`` when the span lies inside the text, else ``None``."""
-    if text is None or start is None or end is None or not 0 <= start <= end <= len(text):
-        return None
-    return text[start:end]
 
 
 @lru_cache(maxsize=1)
@@ -268,30 +269,18 @@ def span_holds_number(span: str | None, value: float | None) -> bool:
     )
 
 
-def _with_spans(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``span_text``: the article text under each fact's span."""
-    spans = [
-        span_text(t, s, e)
-        for t, s, e in zip(frame["article_text"], frame["char_start"], frame["char_end"], strict=True)
-    ]
-    return frame.with_columns(pl.Series("span_text", spans, dtype=pl.String))
-
-
 def _derive_mentions(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = _with_spans(frame)
     return frame.with_columns(
         span_matches_text=pl.col("span_text").eq_missing(pl.col("mention_text")) & pl.col("span_text").is_not_null()
     )
 
 
 def _derive_counts(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = _with_spans(frame)
     holds = [span_holds_number(s, v) for s, v in zip(frame["span_text"], frame["value"], strict=True)]
     return frame.with_columns(pl.Series("span_holds_number", holds, dtype=pl.Boolean))
 
 
 def _derive_events(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = _with_spans(frame)
     return frame.with_columns(
         span_matches_trigger=(pl.col("span_text").str.to_lowercase() == pl.col("trigger").str.to_lowercase()).fill_null(
             False
@@ -308,11 +297,12 @@ _DERIVE: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
 
 
 def read_frame(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
-    """The raw table ``table`` with every derived column its suite checks (article text dropped)."""
+    """The raw table ``table`` with every derived column its suite checks (no full article texts:
+    spans are cut in SQL, so memory grows with the facts, not facts x article length)."""
     frame = con.sql(FRAME_SQL[table]).pl()
     if table in _DERIVE:
         frame = _DERIVE[table](frame)
-    return frame.drop("article_text")  # spans are checked; GX and the payloads need no full texts
+    return frame
 
 
 # ---------------------------------------------------------------------------
@@ -674,6 +664,5 @@ __all__ = [
     "load_reference",
     "load_suite_definition",
     "span_holds_number",
-    "span_text",
     "validate_facts",
 ]

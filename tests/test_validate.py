@@ -28,7 +28,6 @@ from flows.validate import (
     load_suite_definition,
     read_frame,
     span_holds_number,
-    span_text,
     validate_facts,
 )
 
@@ -232,11 +231,6 @@ def test_span_holds_number_accepts_numbers_as_written(span: str, value: float) -
 )
 def test_span_holds_number_rejects_spans_without_the_number(span: str | None, value: float) -> None:
     assert not span_holds_number(span, value)
-
-
-def test_span_text_refuses_spans_outside_the_text() -> None:
-    assert span_text("abcdef", 1, 3) == "bc"
-    assert span_text("abc", 2, 9) is None and span_text("abc", -1, 2) is None and span_text(None, 0, 1) is None
 
 
 def test_every_suite_file_loads_with_severities() -> None:
