@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import ahocorasick
 
+from flows.extract.text import build_automaton
 from flows.model import Article, CountryMention
 from flows.reference import read_seed
 
@@ -177,12 +178,8 @@ def _lexicon() -> _Lexicon:
 
 def _automaton(table: dict[str, list[_Entry]], pad: bool) -> ahocorasick.Automaton:
     """An automaton over ``table``; with ``pad``, keys are wrapped in spaces (hits on word boundaries)."""
-    automaton = ahocorasick.Automaton()
-    for key, entries in table.items():
-        word = f" {key} " if pad else key
-        automaton.add_word(word, (len(word), tuple(entries)))
-    automaton.make_automaton()
-    return automaton
+    padded = ((f" {key} " if pad else key, entries) for key, entries in table.items())
+    return build_automaton((word, (len(word), tuple(entries))) for word, entries in padded)
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

@@ -22,7 +22,7 @@ from functools import lru_cache
 import ahocorasick
 
 from flows.extract.numbers import NumberMatch, find_numbers, lower_same_length, seed_rows
-from flows.extract.text import contact_block_start, iter_automaton, sentence_spans
+from flows.extract.text import build_automaton, contact_block_start, iter_automaton, sentence_spans
 from flows.model import Article, Count, CountryMention
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S")
@@ -117,13 +117,10 @@ def _cue_automaton() -> ahocorasick.Automaton:
 
     A cue ending in ``*`` matches any word it begins ("repatriat*" -> "repatriated").
     """
-    automaton = ahocorasick.Automaton()
-    for r in seed_rows("count_cues"):
-        cue = r["cue"].lower()
-        stem = cue.rstrip("*")
-        automaton.add_word(stem, (len(stem), r["category"], r["strength"], cue.endswith("*")))
-    automaton.make_automaton()
-    return automaton
+    cues = ((r["cue"].lower(), r) for r in seed_rows("count_cues"))
+    return build_automaton(
+        (cue.rstrip("*"), (len(cue.rstrip("*")), r["category"], r["strength"], cue.endswith("*"))) for cue, r in cues
+    )
 
 
 def _cue_hits(text: str, low: str, s0: int, s1: int) -> list[_Cue]:
@@ -269,10 +266,7 @@ def _verb_after_plural(prev: str, word: str, key: str) -> bool:
 
 def _person_plural(word: str) -> bool:
     """An unknown lower-case plural with an ending that names people ("seekers", "trainees")."""
-    return (
-        word.islower() and word.isalpha() and len(word) > 4 and word.endswith(_PERSON_ENDINGS)
-        and word not in _STOP
-    )
+    return word.islower() and word.isalpha() and len(word) > 4 and word.endswith(_PERSON_ENDINGS) and word not in _STOP
 
 
 _PLURAL_ONLY = frozenset({"people", "police", "personnel", "staff", "youth", "cattle"})

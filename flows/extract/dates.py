@@ -8,12 +8,15 @@ Impossible dates ("45 March", "31/02/2019") are never returned.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 import ahocorasick
+
+from flows.extract.text import build_automaton
 
 _MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -364,13 +367,9 @@ _NEEDS_DEFAULT = _DIGIT | _MONTH_WORD  # day-precision forms and month_year
 @lru_cache(maxsize=1)
 def _anchor_words() -> ahocorasick.Automaton:
     """Month names and relative words, lower case, for one Aho-Corasick pass over the text."""
-    automaton = ahocorasick.Automaton()
-    for word in _MONTHS:
-        automaton.add_word(word, (len(word), _MONTH_WORD))
-    for word in _RELATIVE_WORDS:
-        automaton.add_word(word, (len(word), _RELATIVE_WORD))
-    automaton.make_automaton()
-    return automaton
+    months = ((word, (len(word), _MONTH_WORD)) for word in _MONTHS)
+    relative = ((word, (len(word), _RELATIVE_WORD)) for word in _RELATIVE_WORDS)
+    return build_automaton(itertools.chain(months, relative))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import ahocorasick
 
 from flows.extract.dates import DateMention, find_dates
 from flows.extract.funders import article_limit, article_sentences, find_alias_matches, load_registry
+from flows.extract.text import build_automaton
 from flows.model import Article, Count, CountryMention, Event, FundingMention
 from flows.reference import read_seed
 
@@ -129,12 +130,8 @@ _CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
 @lru_cache(maxsize=1)
 def _first_words() -> ahocorasick.Automaton:
     """The first word of every trigger phrase, lower case: a trigger can only start where one does."""
-    automaton = ahocorasick.Automaton()
-    for phrase in _lexicon()[1]:
-        word = phrase.split()[0]
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+    first = {phrase.split()[0] for phrase in _lexicon()[1]}
+    return build_automaton((word, len(word)) for word in first)
 
 
 def _trigger_starts(text: str, limit: int) -> list[int] | None:

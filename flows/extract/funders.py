@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from flows.extract.text import contact_block_start, iter_automaton, sentence_spans
+from flows.extract.text import build_automaton, contact_block_start, iter_automaton, sentence_spans
 from flows.model import Article, CountryMention, FundingMention
 from flows.reference import read_seed
 
@@ -80,10 +80,7 @@ def load_registry() -> Registry:
         add(name, funder_id, False)
         if acronym:
             add(acronym, funder_id, True)
-    automaton = ahocorasick.Automaton()
-    for key, values in entries.items():
-        automaton.add_word(key, (key, tuple(values)))
-    automaton.make_automaton()
+    automaton = build_automaton((key, (key, tuple(values))) for key, values in entries.items())
     return Registry(automaton, names, parents, frozenset(entries))
 
 
@@ -437,11 +434,7 @@ _SPACES = (
 @lru_cache(maxsize=1)
 def _stem_automaton() -> ahocorasick.Automaton:
     """The cue stems, lower case: word -> length."""
-    automaton = ahocorasick.Automaton()
-    for word in _CUE_STEMS:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+    return build_automaton((word, len(word)) for word in _CUE_STEMS)
 
 
 @lru_cache(maxsize=1)
@@ -459,11 +452,7 @@ def _opener_automaton() -> ahocorasick.Automaton:
                 openers.setdefault(form, [0, 0])[slot] |= (how & ~_SELF_THEN_SPACE) | (
                     _SELF if how & _SELF_THEN_SPACE else 0
                 )
-    automaton = ahocorasick.Automaton()
-    for form, (pre, post) in openers.items():
-        automaton.add_word(form, (len(form), pre, post))
-    automaton.make_automaton()
-    return automaton
+    return build_automaton((form, (len(form), pre, post)) for form, (pre, post) in openers.items())
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 
 import ahocorasick
 
-from flows.extract.text import iter_automaton
+from flows.extract.text import build_automaton, iter_automaton
 from flows.reference import read_seed
 
 _UNITS = {
@@ -162,11 +162,7 @@ _ANCHOR_WORDS = (*_UNITS, *_TENS, "dozen", "half", "third", "thirds", "quarter",
 @lru_cache(maxsize=1)
 def _word_anchor() -> ahocorasick.Automaton:
     """An Aho-Corasick automaton of the words a number expression can begin with."""
-    automaton = ahocorasick.Automaton()
-    for word in _ANCHOR_WORDS:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+    return build_automaton((word, len(word)) for word in _ANCHOR_WORDS)
 
 
 def _anchors(text: str, low: str, start: int, end: int) -> list[int]:

@@ -7,7 +7,9 @@ found in a sentence map straight back to the stored article.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+import ahocorasick
 
 # Abbreviations whose trailing period does not end a sentence.
 _ABBREVIATIONS = {
@@ -110,3 +112,12 @@ def iter_automaton(automaton, text: str, start: int, end: int):
     """
     for last, value in automaton.iter(text[start:end]):
         yield last + start, value
+
+
+def build_automaton(items: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton of ``(key, value)`` items, ready to ``iter``; a later key replaces an equal one."""
+    automaton = ahocorasick.Automaton()
+    for key, value in items:
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
