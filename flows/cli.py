@@ -98,7 +98,16 @@ def _run(args: argparse.Namespace) -> int:
         print(f"pressfacts: source folder {args.source} does not exist or is not a folder", file=sys.stderr)
         return 2
     configure_prefect()
-    from flows.pipeline import pressfacts_flow
+    try:
+        from flows.parallel import ensure_api_server, task_runner_kind, worker_count
+
+        if task_runner_kind() == "dask":
+            worker_count()  # a bad setting fails here, before any server starts
+            ensure_api_server()
+        from flows.pipeline import pressfacts_flow
+    except ValueError as exc:
+        print(f"pressfacts: {exc}", file=sys.stderr)
+        return 2
 
     warehouse = args.warehouse.resolve()
     docs = (args.docs or warehouse.parent / "docs").resolve()

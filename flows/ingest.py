@@ -83,21 +83,41 @@ def cap_article(article: Article, limit: int = MAX_ARTICLE_CHARS) -> Article:
     return dataclasses.replace(article, text=article.text[:cut].rstrip())
 
 
-def read_and_segment(
-    files: list[FoundFile], skip_content: Collection[str] = frozenset()
-) -> tuple[list[Article], list[FileRecord]]:
-    """Articles of every readable file, and one record per file seen.
+@dataclass(frozen=True)
+class RawFile:
+    """A file's bytes, read once by :func:`prescan` and handed to whoever segments it (a worker
+    process, or a machine of a cluster: no shared file system needed)."""
 
-    Files with the same bytes, or the same text once decoded (one page saved in two encodings,
-    or compressed), as an earlier file are recorded as ``ignored`` (their facts are the earlier
-    file's), so nothing is counted twice. Files whose content digest is in ``skip_content``
-    (already extracted by this extractor version) are recorded as ``unchanged`` and not read again.
+    source_file: str
+    content_sha256: str
+    data: bytes
+
+
+@dataclass
+class Prescan:
+    """What :func:`prescan` decided for each file, in file order.
+
+    ``pending`` are the files to decode, segment and extract; ``records`` the files settled
+    already (unreadable, skipped, unchanged, byte-identical to an earlier file);
+    ``duplicates`` maps a pending file to the later files with the same bytes, which share its fate.
     """
-    from flows.extract.countries import resolve_place
 
-    articles: list[Article] = []
+    pending: list[RawFile]
+    records: list[FileRecord]
+    duplicates: dict[str, list[FileRecord]]
+
+
+def prescan(files: list[FoundFile], skip_content: Collection[str] = frozenset()) -> Prescan:
+    """Read and hash every readable file; settle every file that needs no decoding.
+
+    Files whose digest is in ``skip_content`` (already extracted by this extractor version) are
+    ``unchanged``; a file with the same bytes as an earlier one is ``ignored`` (its facts are the
+    earlier file's). Memory holds the bytes of the pending files (the caller chunks them on).
+    """
+    pending: list[RawFile] = []
     records: list[FileRecord] = []
-    seen_content: dict[str, str] = {}
+    duplicates: dict[str, list[FileRecord]] = {}
+    seen: dict[str, str] = {}  # digest -> the first file with it
     for found in files:
         if found.skip_reason:
             records.append(FileRecord(found.source_file, None, None, None, "ignored", found.skip_reason))
@@ -111,43 +131,92 @@ def read_and_segment(
             records.append(FileRecord(found.source_file, None, _size(found.path), None, "failed", str(exc)))
             continue
         digest = sha256_hex(data)
-
-        def record(status: str, reason: str | None, encoding: str | None = None, n: int = 0) -> None:
-            records.append(FileRecord(found.source_file, digest, len(data), encoding, status, reason, n))  # noqa: B023
-
-        if digest in skip_content and digest not in seen_content:
-            seen_content[digest] = found.source_file
-            record("unchanged", "content already extracted by this extractor version; its facts are kept")
+        if digest in seen:
+            dup = FileRecord(found.source_file, digest, len(data), None, "ignored",
+                             f"same content as {seen[digest]} (facts recorded once, under that file)")  # fmt: skip
+            records.append(dup)
+            duplicates.setdefault(seen[digest], []).append(dup)
             continue
-        if digest in seen_content:
-            record("ignored", f"same content as {seen_content[digest]} (facts recorded once, under that file)")
+        seen[digest] = found.source_file
+        if digest in skip_content:
+            kept = "content already extracted by this extractor version; its facts are kept"
+            records.append(FileRecord(found.source_file, digest, len(data), None, "unchanged", kept))
             continue
+        pending.append(RawFile(found.source_file, digest, data))
+    return Prescan(pending, records, duplicates)
+
+
+def segment_files(raw_files: list[RawFile]) -> tuple[list[Article], list[FileRecord], dict[str, str]]:
+    """Decode and segment each file: its articles, a record per file, and the digest of each loaded
+    file's decoded text (``source_file -> text key``) so a caller can drop a file whose text an
+    earlier batch already holds. Within the batch, a file with the same text as an earlier one
+    (one page saved in two encodings, or compressed) is ``ignored``."""
+    from flows.extract.countries import resolve_place
+
+    articles: list[Article] = []
+    records: list[FileRecord] = []
+    text_keys: dict[str, str] = {}
+    seen_text: dict[str, str] = {}
+    for raw in raw_files:
+        name, digest, size = raw.source_file, raw.content_sha256, len(raw.data)
         try:
-            page = read_page(data)
+            page = read_page(raw.data)
         except UnreadableFile as exc:
-            record("ignored" if "empty file" in str(exc) else "failed", str(exc))
+            records.append(FileRecord(name, digest, size, None, "ignored" if "empty file" in str(exc) else "failed",
+                                      str(exc)))  # fmt: skip
             continue
-        text_key = "text:" + hashlib.sha256(page.text.encode("utf-8", "surrogatepass")).hexdigest()
-        if text_key in seen_content:
-            record(
-                "ignored",
-                f"same text as {seen_content[text_key]} once decoded (facts recorded once, under that file)",
-                page.encoding,
+        text_key = text_digest(page.text)
+        if text_key in seen_text:
+            records.append(
+                FileRecord(name, digest, size, page.encoding, "ignored", same_text_reason(seen_text[text_key]))
             )
             continue
         try:
-            file_articles = segment_page(page.text, found.source_file, digest, resolve_place)
+            file_articles = segment_page(page.text, name, digest, resolve_place)
         except Exception as exc:  # a segmenter bug must not lose the rest of the batch
-            record("failed", f"segmentation error: {exc!r}", page.encoding)
+            records.append(FileRecord(name, digest, size, page.encoding, "failed", f"segmentation error: {exc!r}"))
             continue
         if not file_articles:
-            record("ignored", "no article found (no headline followed by body text)", page.encoding)
+            records.append(FileRecord(name, digest, size, page.encoding, "ignored",
+                                      "no article found (no headline followed by body text)"))  # fmt: skip
             continue
-        seen_content[digest] = seen_content[text_key] = found.source_file
+        seen_text[text_key] = name
+        text_keys[name] = text_key
         capped = [cap_article(a) for a in file_articles]
         cut = [f"article {n + 1} cut from {len(a.text):,} to {len(c.text):,} characters"
                for n, (a, c) in enumerate(zip(file_articles, capped, strict=True)) if c is not a]  # fmt: skip
         reason = f"{'; '.join(cut)} (the {MAX_ARTICLE_CHARS:,}-character limit per article)" if cut else None
         articles.extend(capped)
-        record("loaded", reason, page.encoding, len(capped))
+        records.append(FileRecord(name, digest, size, page.encoding, "loaded", reason, len(capped)))
+    return articles, records, text_keys
+
+
+def text_digest(text: str) -> str:
+    """The key under which a decoded text counts as seen (same text, whatever the bytes)."""
+    return "text:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def same_text_reason(first: str) -> str:
+    return f"same text as {first} once decoded (facts recorded once, under that file)"
+
+
+def share_fate(scan: Prescan, records: list[FileRecord]) -> None:
+    """Byte-identical copies of a file that did not load take its status and reason
+    (they were set aside as its duplicates before anyone knew whether it would load)."""
+    for r in records:
+        if r.status != "loaded":
+            for dup in scan.duplicates.get(r.source_file, ()):
+                dup.status, dup.reason, dup.encoding = r.status, r.reason, r.encoding
+
+
+def read_and_segment(
+    files: list[FoundFile], skip_content: Collection[str] = frozenset()
+) -> tuple[list[Article], list[FileRecord]]:
+    """Articles of every readable file, and one record per file seen (in file order): :func:`prescan`
+    then :func:`segment_files` over one batch."""
+    scan = prescan(files, skip_content)
+    articles, segmented, _ = segment_files(scan.pending)
+    share_fate(scan, segmented)
+    order = {f.source_file: n for n, f in enumerate(files)}
+    records = sorted(scan.records + segmented, key=lambda r: order[r.source_file])
     return articles, records

@@ -11,7 +11,7 @@ import fcntl
 import secrets
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,15 +19,24 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from flows.discover import FoundFile, discover_files
-from flows.facts import extract_facts, facts_to_frames
-from flows.ingest import FileRecord, read_and_segment
-from flows.model import Article
+from flows.ingest import FileRecord, Prescan, RawFile, prescan, same_text_reason, share_fate
+from flows.parallel import (
+    ChunkResult,
+    chunked,
+    local_pool,
+    make_task_runner,
+    ordered_window,
+    run_chunk,
+    worker_count,
+)
 from flows.schema import AUDIT_TABLES, RAW_STATE_TABLES
 from flows.versioning import build_version, extractor_version
 from flows.warehouse import (
     append_audit,
+    append_facts,
     assign_source_files,
     discard_build,
     publish,
@@ -35,9 +44,9 @@ from flows.warehouse import (
     read_extracted_versions,
     read_sources,
     remove_stale_builds,
-    replace_facts,
     replace_state,
     start_build,
+    withdraw_facts,
 )
 
 
@@ -63,6 +72,7 @@ class RunSummary:
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     top_countries: list[tuple[str, int]] = field(default_factory=list)
+    extract_processes: list[str] = field(default_factory=list)  # host:pid of each process that extracted
     message: str | None = None
 
 
@@ -156,23 +166,21 @@ def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> t
     return pl.DataFrame(rows, schema=RAW_STATE_TABLES["sources"], orient="row"), removed
 
 
-@task(name="discover files")
+@task(name="discover files", cache_policy=NO_CACHE)
 def discover_task(source_dir: Path) -> list[FoundFile]:
     return discover_files(source_dir)
 
 
-@task(name="read and segment")
-def read_task(files: list[FoundFile], skip_content: frozenset[str]) -> tuple[list[Article], list[FileRecord]]:
-    return read_and_segment(files, skip_content)
+@task(name="read files", cache_policy=NO_CACHE)
+def prescan_task(files: list[FoundFile], skip_content: frozenset[str]) -> Prescan:
+    """Read and hash every file; settle the unchanged, unreadable and byte-identical ones."""
+    return prescan(files, skip_content)
 
 
-@task(name="extract facts")
-def extract_task(articles: list[Article]) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
-    """Frames of the facts, and content digest -> error for contents an extractor failed on."""
-    facts = extract_facts(articles)
-    failed = {f.article.content_sha256: f.error for f in facts if f.error is not None}
-    good = [f for f in facts if f.article.content_sha256 not in failed]
-    return facts_to_frames(good), failed
+@task(name="extract chunk", cache_policy=NO_CACHE)
+def extract_chunk_task(raw_files: list[RawFile]) -> ChunkResult:
+    """Decode, segment and extract one chunk of files (on the local pool, or a Dask worker)."""
+    return run_chunk(raw_files)
 
 
 def mark_extraction_failures(records: list[FileRecord], failed: dict[str, str]) -> None:
@@ -183,20 +191,73 @@ def mark_extraction_failures(records: list[FileRecord], failed: dict[str, str]) 
             r.reason = f"extraction failed (a bug, please report it): {failed[r.content_sha256]}"
 
 
-@task(name="load raw")
-def load_task(build: Path, frames: dict[str, pl.DataFrame], withdraw: set[str], sources: pl.DataFrame) -> int:
-    """Replace changed contents' facts, record the landing folder; returns articles withdrawn."""
+@dataclass
+class Extraction:
+    """What extract-and-load put in the build."""
+
+    records: list[FileRecord]  # one per pending file (and byte-identical copies), final status
+    inserted: pl.DataFrame  # article_id of every article appended
+    seconds: dict[str, float]  # worker seconds by step, and the flow's loading seconds
+    processes: list[str]  # host:pid of each process that extracted a chunk
+
+
+def extract_and_load(build: Path, scan: Prescan, uses_local_pool: bool) -> Extraction:
+    """Extract the pending files chunk by chunk (Prefect tasks, in parallel) and append each chunk's
+    facts to the build as it arrives, in file order; memory holds a few chunks, not the batch.
+
+    A file whose decoded text an earlier file already gave is ``ignored`` and its facts dropped.
+    """
+    workers = worker_count()
+    chunks = chunked(scan.pending, workers)
+    seen_text: dict[str, str] = {}
+    records: list[FileRecord] = []
+    inserted: list[pl.DataFrame] = []
+    seconds: dict[str, float] = {"load": 0.0}
+    processes: set[str] = set()
     con = duckdb.connect(str(build))
     try:
-        withdrawn = replace_facts(con, frames, withdraw)
-        replace_state(con, "sources", sources)
-        assign_source_files(con)
+        with local_pool(workers, len(scan.pending)) if uses_local_pool else nullcontext():
+            for result in ordered_window(extract_chunk_task.submit, chunks, window=2 * workers):
+                began = time.perf_counter()
+                frames = drop_repeated_texts(result, seen_text)
+                append_facts(con, frames)
+                inserted.append(frames["articles"].select("article_id"))
+                records += result.records
+                processes.add(result.process)
+                for step, spent in result.seconds.items():
+                    seconds[step] = seconds.get(step, 0.0) + spent
+                seconds["load"] += time.perf_counter() - began
     finally:
         con.close()
-    return withdrawn
+    share_fate(scan, records)
+    ids = pl.concat(inserted) if inserted else pl.DataFrame(schema={"article_id": pl.String})
+    return Extraction(records, ids, {k: round(v, 3) for k, v in seconds.items()}, sorted(processes))
 
 
-@task(name="validate facts")
+def drop_repeated_texts(result: ChunkResult, seen_text: dict[str, str]) -> dict[str, pl.DataFrame]:
+    """The chunk's frames without the files whose decoded text an earlier chunk held (marked ``ignored``)."""
+    dropped = []
+    for r in result.records:
+        key = result.text_keys.get(r.source_file)
+        if r.status != "loaded" or key is None:
+            continue
+        if key in seen_text:
+            r.status, r.reason, r.articles = "ignored", same_text_reason(seen_text[key]), 0
+            dropped.append(r.content_sha256)
+        else:
+            seen_text[key] = r.source_file
+    if not dropped:
+        return result.frames
+    gone = result.frames["articles"].filter(pl.col("content_sha256").is_in(dropped))["article_id"]
+    return {name: frame.filter(~pl.col("article_id").is_in(gone.implode())) for name, frame in result.frames.items()}
+
+
+def _in_order(files: list[FoundFile], records: list[FileRecord]) -> list[FileRecord]:
+    order = {f.source_file: n for n, f in enumerate(files)}
+    return sorted(records, key=lambda r: order.get(r.source_file, len(order)))
+
+
+@task(name="validate facts", cache_policy=NO_CACHE)
 def validate_task(build: Path, run_id: str, docs_dir: Path | None, expectations_dir: Path | None = None):
     from flows.validate import EXPECTATIONS_DIR, validate_facts
 
@@ -216,7 +277,7 @@ def validate_task(build: Path, run_id: str, docs_dir: Path | None, expectations_
     return outcome
 
 
-@task(name="dbt build")
+@task(name="dbt build", cache_policy=NO_CACHE)
 def transform_task(build: Path, published: Path):
     from flows.transform import run_dbt_build
 
@@ -263,6 +324,16 @@ def _record_run(build: Path, summary: RunSummary, started: datetime, records: li
         con.close()
 
 
+def _uses_local_pool() -> bool:
+    """Whether chunk tasks run in this process's threads (then they need the local worker pool);
+    under a Dask task runner they run on the cluster's workers."""
+    from prefect.context import FlowRunContext
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    context = FlowRunContext.get()
+    return context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
 def _publish_artifact(summary: RunSummary) -> None:
     """The run summary as a Prefect markdown artifact (visible in the UI)."""
     from prefect.artifacts import create_markdown_artifact
@@ -273,7 +344,8 @@ def _publish_artifact(summary: RunSummary) -> None:
                              description=f"pressfacts run {summary.run_id}")  # fmt: skip
 
 
-@flow(name="pressfacts", log_prints=True)
+# the task runner comes from the settings (PRESSFACTS_TASK_RUNNER, see flows.parallel)
+@flow(name="pressfacts", log_prints=True, task_runner=make_task_runner())
 def pressfacts_flow(
     source_dir: Path,
     warehouse: Path,
@@ -308,32 +380,47 @@ def pressfacts_flow(
         lap("discover")
         version = extractor_version()
         current = frozenset() if full_refresh else frozenset(s for s, v in prior.extracted.items() if v == version)
-        articles, records = read_task(files, current)
+        scan = prescan_task(files, current)
         lap("read")
-        frames, failed = extract_task(articles) if articles else (None, {})
-        mark_extraction_failures(records, failed)
-        lap("extract")
-        sources, removed = plan_sources(prior, records, run_id)
-        keep = set(sources.filter(pl.col("status") == "loaded")["content_sha256"].to_list())
-        extracted_now = {a.content_sha256 for a in articles} - set(failed)
-        withdraw = (set(prior.extracted) - keep) | extracted_now
-        all_records = records + removed
-        summary.files_seen = len(records)
-        for status in ("loaded", "unchanged", "failed", "ignored"):
-            setattr(summary, f"files_{status}", sum(r.status == status for r in records))
-        summary.files_removed = len(removed)
-        summary.articles = sum(a.content_sha256 not in failed for a in articles)
-        summary.refused = [(r.source_file, r.status, r.reason or "") for r in all_records
-                           if r.status in ("failed", "ignored")]  # fmt: skip
-        changed = bool(extracted_now or withdraw or removed) or prior.build_version != build_version()
+        kept = {r.content_sha256 for r in scan.records if r.status == "unchanged"}
+        withdraw = set(prior.extracted) - kept  # re-extracted contents are withdrawn, then appended again
         build = start_build(warehouse, run_id)
         lap("start_build")
+        all_records: list[FileRecord] = list(scan.records)
         try:
+            con = duckdb.connect(str(build))
+            try:
+                withdrawn = withdraw_facts(con, withdraw)
+            finally:
+                con.close()
+            extraction = extract_and_load(build, scan, _uses_local_pool())
+            summary.timings.update({f"{k}_worker_s": v for k, v in extraction.seconds.items() if k != "load"})
+            summary.timings["load_s"] = extraction.seconds["load"]
+            summary.extract_processes = extraction.processes
+            lap("extract")
+            records = _in_order(files, scan.records + extraction.records)
+            sources, removed = plan_sources(prior, records, run_id)
+            all_records = records + removed
+            summary.files_seen = len(records)
+            for status in ("loaded", "unchanged", "failed", "ignored"):
+                setattr(summary, f"files_{status}", sum(r.status == status for r in records))
+            summary.files_removed = len(removed)
+            summary.articles = extraction.inserted.height
+            summary.articles_withdrawn = withdrawn.height - len(set(withdrawn["article_id"]) &
+                                                                set(extraction.inserted["article_id"]))  # fmt: skip
+            summary.refused = [(r.source_file, r.status, r.reason or "") for r in all_records
+                               if r.status in ("failed", "ignored")]  # fmt: skip
+            changed = bool(scan.pending or withdraw or removed) or prior.build_version != build_version()
+            con = duckdb.connect(str(build))
+            try:
+                replace_state(con, "sources", sources)
+                assign_source_files(con)
+                changed_articles = pl.concat([withdrawn.select("article_id"), extraction.inserted]).unique()
+                replace_state(con, "changed_articles", changed_articles)
+            finally:
+                con.close()
+            lap("load")
             if changed:
-                if frames is None:
-                    frames = facts_to_frames([])
-                summary.articles_withdrawn = load_task(build, frames, withdraw, sources)
-                lap("load")
                 outcome = validate_task(build, run_id, docs_dir, expectations_dir)
                 lap("validate")
                 summary.quarantined = outcome.quarantine.height
@@ -358,11 +445,6 @@ def pressfacts_flow(
                         write_docs_index(docs_dir)
                     lap("docs")
             else:
-                con = duckdb.connect(str(build))
-                try:
-                    replace_state(con, "sources", sources)
-                finally:
-                    con.close()
                 summary.validation = "skipped: nothing changed since the last run"
             summary.status = "succeeded"
             _record_run(build, summary, started, all_records)

@@ -79,24 +79,35 @@ def read_build_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def replace_facts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], withdraw: set[str]) -> int:
-    """Withdraw the facts of contents in ``withdraw`` (digests), then append ``frames``; in bulk.
+def withdraw_facts(con: duckdb.DuckDBPyConnection, digests: set[str]) -> pl.DataFrame:
+    """Delete every raw fact of the contents in ``digests``, in bulk; returns the withdrawn article ids."""
+    gone = pl.DataFrame({"content_sha256": sorted(digests)}, schema={"content_sha256": pl.String}).to_arrow()  # noqa: F841
+    withdrawn = con.sql(
+        "select article_id from raw.articles where content_sha256 in (select content_sha256 from gone)"
+    ).pl()
+    if withdrawn.height:
+        ids = withdrawn.to_arrow()  # noqa: F841 - read by DuckDB by name
+        for name in RAW_TABLES:
+            con.execute(f"delete from raw.{name} where article_id in (select article_id from ids)")
+    return withdrawn
 
-    Returns the number of articles withdrawn. Runs in one transaction.
-    """
-    gone = pl.DataFrame({"content_sha256": sorted(withdraw)}, schema={"content_sha256": pl.String}).to_arrow()  # noqa: F841
+
+def append_facts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
+    """Append one batch of facts to the raw tables, each through Arrow in one statement."""
+    for name in RAW_TABLES:
+        frame = frames.get(name)
+        if frame is not None and frame.height:
+            arrow = frame.select(list(RAW_TABLES[name])).to_arrow()  # noqa: F841 - read by DuckDB by name
+            con.execute(f"insert into raw.{name} by name select * from arrow")
+
+
+def replace_facts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], withdraw: set[str]) -> int:
+    """Withdraw the facts of contents in ``withdraw`` (digests), then append ``frames``, in one
+    transaction; returns the number of articles withdrawn."""
     con.execute("begin")
     try:
-        con.execute(
-            "create or replace temp table withdrawn as select article_id from raw.articles "
-            "where content_sha256 in (select content_sha256 from gone)"
-        )
-        (count,) = con.execute("select count(*) from withdrawn").fetchone()
-        for name in RAW_TABLES:
-            con.execute(f"delete from raw.{name} where article_id in (select article_id from withdrawn)")
-        for name in RAW_TABLES:
-            arrow = frames[name].to_arrow()  # noqa: F841 - read by DuckDB by name
-            con.execute(f"insert into raw.{name} by name select * from arrow")
+        count = withdraw_facts(con, withdraw).height
+        append_facts(con, frames)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
