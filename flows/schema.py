@@ -96,6 +96,22 @@ RAW_STATE_TABLES: dict[str, dict[str, pl.DataType]] = {
     },
     # the run whose validation (audit.quarantine rows) holds for the facts now in raw: one row
     "validation_run": {"run_id": pl.String, "build_version": pl.String},
+    # the facts held back now: the quarantine rows (audit.quarantine's columns) of the validations
+    # that still hold, i.e. of facts still in raw; validation of a run's new articles adds rows,
+    # withdrawing an article removes its rows, a full validation replaces them all
+    "quarantine": {
+        "run_id": pl.String,
+        "fact_table": pl.String,
+        "fact_id": pl.String,
+        "article_id": pl.String,
+        "source_file": pl.String,
+        "expectation": pl.String,
+        "reason": pl.String,
+        "payload": pl.String,
+    },
+    # the articles this run inserted or withdrew: what incremental dbt models rebuild
+    # (a full refresh, on a dbt project or suite change, rebuilds everything)
+    "changed_articles": {"article_id": pl.String},
 }
 
 # The audit schema (warehouse-contract.md): written by the flow, kept across runs.
