@@ -98,6 +98,27 @@ _FILLER = (
     "Participants discussed practical tools that can be used in their daily work.",
     "The response is coordinated with humanitarian partners through the local cluster system.",
 )  # fmt: skip
+# Narrative sentences without facts, composed from parts (10 x 8 x 8 x 6 forms): real pages carry
+# about three counts and two events per article, most sentences being context, quotes and background.
+_NARRATIVE_SUBJECTS = (
+    "Local authorities", "Community leaders", "Health workers", "Partner organizations", "Municipal officials",
+    "Volunteers", "Protection teams", "Civil society groups", "Border officials", "Teachers",
+)  # fmt: skip
+_NARRATIVE_VERBS = (
+    "continue to face", "have raised concerns about", "are working to address", "highlighted",
+    "called for more attention to", "described", "are monitoring", "reported progress on",
+)  # fmt: skip
+_NARRATIVE_OBJECTS = (
+    "gaps in access to basic services", "the risks faced by people travelling irregularly",
+    "the needs of host communities", "the lack of safe and regular pathways",
+    "the impact of the crisis on livelihoods", "rising prices of food and fuel",
+    "the challenges of reintegration", "the situation in border areas",
+)  # fmt: skip
+_NARRATIVE_TAILS = ("", " in recent months", ", according to the assessment", " despite limited resources",
+                    " as the rainy season approaches", ", officials said")  # fmt: skip
+# Share of body sentences that carry no fact (fillers and narrative), so that the fact density per
+# article (counts, country mentions, events, funders) sits near the real pages' rather than 3-5x above it.
+NARRATIVE_SHARE = 0.75
 _NAV = (
     "Who we are", "About us", "Our mandate", "What we do", "Where we work", "Our work", "Take action",
     "Careers", "Donate", "Publications", "Data and research", "Media centre", "Contact",
@@ -269,9 +290,17 @@ def _date_line(rng: random.Random, year: int) -> str:
 
 
 def _sentence(rng: random.Random, b: _Banks, home: _Place, year: int) -> str:
-    """One body sentence with numbers, places, donors or a dated event (only the chosen kind is drawn)."""
-    kind = int(rng.random() * 14)
+    """One body sentence: context without facts (NARRATIVE_SHARE of them), else one with numbers,
+    places, donors or a dated event (only the chosen kind is drawn)."""
     pick, num = _pick, _number
+    if rng.random() < NARRATIVE_SHARE:
+        if rng.random() < 0.3:
+            return pick(rng, _FILLER)
+        return (
+            f"{pick(rng, _NARRATIVE_SUBJECTS)} {pick(rng, _NARRATIVE_VERBS)} {pick(rng, _NARRATIVE_OBJECTS)}"
+            f"{pick(rng, _NARRATIVE_TAILS)}."
+        )
+    kind = int(rng.random() * 14)
     if kind == 0:
         who = f"{_demonym(rng, b, home)}{pick(rng, _PERSONS)}"
         part = pick(rng, ("children", "women", "older persons"))
