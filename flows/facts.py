@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-
 import polars as pl
 
 from flows.model import Article, ArticleFacts
@@ -37,52 +33,13 @@ def extract_article_safely(article: Article) -> ArticleFacts:
         return ArticleFacts(article, error=f"{type(exc).__name__}: {exc}")
 
 
-# Below this many articles the serial loop wins: each spawned worker pays ~1-2 s to import the
-# extractors and build their lexicons before its first article.
-PARALLEL_MIN_ARTICLES = 200
-_CHUNKS_PER_WORKER = 4  # a few chunks per worker even out uneven article lengths
+def extract_facts(articles: list[Article]) -> list[ArticleFacts]:
+    """Facts of every article, in article order (each article gets its ``primary_country_iso3``).
 
-
-def extract_facts(articles: list[Article], workers: int | None = None) -> list[ArticleFacts]:
-    """Facts of every article, in article order; the output is the same whatever ``workers`` is.
-
-    An article on which an extractor raised comes back with ``error`` set and no facts.
-
-    Large batches are split into contiguous chunks extracted by a process pool
-    (``workers`` processes, default: the CPUs this process may use). As in the serial
-    path, each input article gets its ``primary_country_iso3`` set and is the
-    ``article`` of its facts.
+    An article on which an extractor raised comes back with ``error`` set and no facts. Runs in
+    this process: parallelism is by chunks of files (:mod:`flows.parallel`).
     """
-    workers = _default_workers() if workers is None else workers
-    if workers < 2 or len(articles) < PARALLEL_MIN_ARTICLES:
-        return [extract_article_safely(a) for a in articles]
-    size = max(25, -(-len(articles) // (workers * _CHUNKS_PER_WORKER)))
-    chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
-    # spawn, not fork: the flow runs with Prefect's threads alive, and forking a threaded
-    # process can deadlock a child on a lock some other thread held
-    ctx = multiprocessing.get_context("spawn")
-    facts: list[ArticleFacts] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx) as pool:
-        for chunk, chunk_facts in zip(chunks, pool.map(_extract_chunk, chunks), strict=True):
-            for article, f in zip(chunk, chunk_facts, strict=True):
-                # the worker filled in a copy: give the caller's article the same field back
-                article.primary_country_iso3 = f.article.primary_country_iso3
-                f.article = article
-                facts.append(f)
-    return facts
-
-
-def _extract_chunk(articles: list[Article]) -> list[ArticleFacts]:
-    """Worker side of :func:`extract_facts`: the serial loop over one chunk."""
     return [extract_article_safely(a) for a in articles]
-
-
-def _default_workers() -> int:
-    """CPUs this process may run on (its affinity mask when the OS exposes it)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def facts_to_frames(facts: list[ArticleFacts]) -> dict[str, pl.DataFrame]:

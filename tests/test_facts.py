@@ -22,7 +22,7 @@ def test_an_extractor_error_is_kept_on_its_article_and_the_rest_extracts(monkeyp
 
     monkeypatch.setattr(counts_module, "extract_counts", fragile)
     articles = segment_page(GOOD, "good.txt", "g" * 64) + segment_page(BAD, "bad.txt", "b" * 64)
-    facts = extract_facts(articles, workers=1)
+    facts = extract_facts(articles)
     assert [f.error for f in facts] == [None, "ValueError: cannot parse"]
     frames = facts_to_frames(facts)
     assert frames["articles"]["source_file"].to_list() == ["good.txt"]
