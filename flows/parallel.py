@@ -68,7 +68,7 @@ def process_chunk(raw_files: list[RawFile]) -> ChunkResult:
     began = time.perf_counter()
     articles, records, text_keys = segment_files(raw_files)
     segmented = time.perf_counter()
-    facts = extract_facts(articles, workers=1)
+    facts = extract_facts(articles)
     failed = {f.article.content_sha256: f.error for f in facts if f.error is not None}
     for r in records:
         if r.status == "loaded" and r.content_sha256 in failed:
