@@ -18,11 +18,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
 from flows.extract.numbers import NumberMatch, find_numbers, lower_same_length, seed_rows
-from flows.extract.text import build_automaton, contact_block_start, iter_automaton, sentence_spans
+from flows.extract.text import build_automaton, contact_block_start, sentence_spans
 from flows.model import Article, Count, CountryMention
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S")
@@ -66,6 +67,35 @@ _THOUSANDS_DOT = re.compile(r"^\d{1,3}\.\d{3}$")
 _YEAR_SAFE_UNITS = frozenset({"persons", "organizations", "countries", "places"})
 _OR_BEFORE = re.compile(r"\bor\s+$")
 _PERCENT_OF = re.compile(r"\s+(?:of|to)\s+(?:(?:the|these|those|all|their)\s+)?|\s+", re.IGNORECASE)
+_LIST_BEFORE = re.compile(r"\b(?:and|while|whereas|with)\s+$|[,;]\s*$")
+
+
+# The "...$" searches below scan the whole 40-character window before a number; a substring test
+# on words each pattern cannot match without skips nearly all of them. The tested pieces hold no
+# "i", "k" or "s": an ignore-case pattern also matches those letters as "İ", "ı", "K" (Kelvin) or
+# "ſ", which ``lower()`` does not turn into them.
+def _part_before(before: str) -> bool:
+    """True when ``before`` ends with a subset opener: "including", "of whom", "among them"."""
+    low = before.lower()
+    return ("nclud" in low or "among" in low or "of" in low) and _PART_BEFORE.search(before) is not None
+
+
+def _alone_before(before: str) -> bool:
+    """True when ``before`` ends with "alone" ("In 2023 alone, ")."""
+    return "alone" in before.lower() and _ALONE_BEFORE.search(before) is not None
+
+
+def _another_before(before: str) -> bool:
+    """True when ``before`` ends with "another", "a further", "the remaining" and the like."""
+    low = before.lower()
+    return (
+        "other" in low or "further" in low or "add" in low or "rema" in low
+    ) and _ANOTHER_BEFORE.search(before) is not None
+
+
+def _or_before(before: str) -> bool:
+    """True when ``before`` ends with the word "or"."""
+    return "or" in before and _OR_BEFORE.search(before) is not None
 
 
 @dataclass(frozen=True)
@@ -103,8 +133,9 @@ def _nouns() -> dict[str, _Noun]:
     }
 
 
-@dataclass(frozen=True)
-class _Cue:
+class _Cue(NamedTuple):
+    """A category cue found in a sentence (a tuple: built for every cue hit, so cheap to make)."""
+
     start: int
     end: int
     category: str
@@ -129,8 +160,10 @@ def _cue_hits(text: str, low: str, s0: int, s1: int) -> list[_Cue]:
     against Sexual Violence") unless the sentence is a headline."""
     hits: list[_Cue] = []
     headline: bool | None = None
-    for last, (length, category, strength, is_prefix) in iter_automaton(_cue_automaton(), low, s0, s1):
-        start, end = last - length + 1, last + 1
+    # (``iter_automaton`` inlined: a generator step per hit costs more than the test of the hit)
+    for last, (length, category, strength, is_prefix) in _cue_automaton().iter(low[s0:s1]):
+        end = last + s0 + 1
+        start = end - length
         if start > 0 and low[start - 1].isalnum():
             continue
         if text[start].isupper() and start > s0:
@@ -171,6 +204,7 @@ def lemma(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=16384)
 def _lookup(prev: str | None, word: str) -> tuple[str, _Noun | None]:
     """The lexicon entry for the noun ``word`` after ``prev`` (two-word entries first)."""
     nouns = _nouns()
@@ -198,22 +232,25 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
     coordinated = False
     for m in _TOKEN.finditer(text, start, min(stop, start + 100)):
         tok = m.group(0)
-        low = tok.lower()
         if not tok[0].isalpha():
             if tok == "," and best is None and words and coordinated:
                 continue  # "government officials, ngo staff, and academia" stays one phrase
             break
-        if low in ("and", "or", "&") and best is None and words:
-            coordinated = True
-            continue  # "federal and local officials": coordinated adjectives before the head
-        if low in ("and", "or", "&") and best is not None and _coordinated_noun(text, m.end(), best[2]):
-            continue  # "migrants and refugees": two heads of one kind count together
+        low = tok.lower()
+        if low in _CONJUNCTIONS:
+            if best is None:
+                if words:
+                    coordinated = True
+                    continue  # "federal and local officials": coordinated adjectives before the head
+            elif _coordinated_noun(text, m.end(), best[2]):
+                continue  # "migrants and refugees": two heads of one kind count together
         if low in _STOP and not (not words and low in ("more", "other")):
             break
         prev = words[-1][0] if words else None
-        words.append((tok, m.start(), m.end()))
+        t0, t1 = m.span()
+        words.append((tok, t0, t1))
         key, noun = _lookup(prev, tok)
-        if noun is None and tok[0].isupper() and _is_demonym(tok, m.start(), m.end(), demonym_spans):
+        if noun is None and tok[0].isupper() and _is_demonym(tok, t0, t1, demonym_spans):
             noun = _nouns().get("national")
         if best is not None and prev is not None and _verb_after_plural(prev, tok, key):
             break  # "migrants return", "families receive": a verb in its base form, not a compound
@@ -234,6 +271,7 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
     return _Phrase(words[0][1], words[idx][2], key, noun)
 
 
+_CONJUNCTIONS = frozenset(("and", "or", "&"))
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 
 
@@ -384,17 +422,20 @@ def extract_counts(article: Article, countries: list[CountryMention]) -> list[Co
     found: list[_Found] = []
     in_sentence: list[_Found] = []
     current = -1
-    cues: list[_Cue] | None = None
+    cues: list[_Cue] = []
+    sentence_mentions: list[CountryMention] = []
+    mention_starts = [c.char_start for c in mentions]
     for num in numbers:
         i = bisect_right(seg_starts, num.start) - 1
         if i < 0 or num.end > segments[i][1]:
             continue  # in the gap between title and body, or straddling two sentences
-        if i != current:
-            current, in_sentence, cues = i, [], None
         s0, s1 = segments[i]
-        if cues is None:
+        if i != current:
+            # cues and country mentions are read once per sentence, for all its numbers
+            current, in_sentence = i, []
             cues = _cue_hits(text, low, s0, s1)
-        item = _count_for(article, num, s0, s1, in_sentence, found, demonym_spans, mentions, cues)
+            sentence_mentions = _sentence_mentions(mentions, mention_starts, s0, s1)
+        item = _count_for(article, num, s0, s1, in_sentence, found, demonym_spans, sentence_mentions, cues)
         if item is not None:
             in_sentence.append(item)
             found.append(item)
@@ -412,7 +453,10 @@ def _count_for(
     mentions: Sequence[CountryMention],
     cues: Sequence[_Cue],
 ) -> _Found | None:
-    """The count for one number, or None when the number measures nothing countable."""
+    """The count for one number, or None when the number measures nothing countable.
+
+    ``mentions`` are the country mentions inside the number's sentence ``s0``-``s1``.
+    """
     text = article.text
     before = text[max(s0, num.qual_start - 40) : num.qual_start]
     after_start = num.end
@@ -455,8 +499,8 @@ def _count_for(
             phrase = _read_phrase(text, after_start, s1, demonym_spans)
             if phrase is not None and text[after_start : phrase.start].strip():
                 phrase = None  # the phrase must follow the number directly
-            opens = not text[s0 : num.qual_start].strip()
-            if phrase is None and not num.is_year_like and not opens:
+            # "opens": nothing but space before the number in its sentence (tested last: it slices)
+            if phrase is None and not num.is_year_like and text[s0 : num.qual_start].strip():
                 # (a sentence-opening "Forty-seven were women" refers back: see _bare_antecedent)
                 phrase = _predicate(text, after_start, s1, demonym_spans)  # "1,087 were children"
                 if phrase is not None:
@@ -477,7 +521,7 @@ def _count_for(
             if pred:
                 phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
                 whole = _previous([f for f in found if f.count.unit == antecedent.count.unit], num.value)
-            if _ANOTHER_BEFORE.search(before):
+            if _another_before(before):
                 # "Another nine": more of what the antecedent counted, a part of its whole if it has one
                 whole = _whole_of(antecedent, found) if antecedent.is_part else None
         if num.is_word and num.value == 1 and (phrase is None or of_m):
@@ -501,7 +545,7 @@ def _count_for(
     if (
         qualifier == "exact"
         and in_sentence
-        and _OR_BEFORE.search(before)
+        and _or_before(before)
         and num.qual_start - in_sentence[-1].count.char_end < 60
     ):
         qualifier = in_sentence[-1].count.qualifier  # "an estimated 103,565 people or 28,134 households"
@@ -540,7 +584,7 @@ def _count_for(
     if whole is not None:
         count.part_of_count_id = whole.count.count_id
         is_part = True
-    count.country_iso3 = _country_for(text, num, phrase, s0, s1, mentions)
+    count.country_iso3 = _country_for(text, num, phrase, mentions)
     if whole is not None and whole.count.country_iso3 and unit != "percent":
         count.country_iso3 = whole.count.country_iso3  # a part lives where its whole does
     return _Found(count, head, is_part)
@@ -571,16 +615,34 @@ def _percent_counted(
     if phrase is not None and not text[start : phrase.start].strip():
         return _phrase_text(text, phrase, s1)
     # "Honduras (57%)", "Guatemala, 44%": the words just before
-    prev = re.search(r"([A-Za-z][\w -]{0,40}?)\s*[(,:]\s*$", text[max(s0, num.qual_start - 45) : num.qual_start])
+    window = max(s0, num.qual_start - 45)
+    if _last_visible(text, window, num.qual_start) not in ("(", ",", ":"):
+        return None  # the pattern below needs one of these last; its backtracking search is slow
+    prev = _NAME_BEFORE_PERCENT.search(text, window, num.qual_start)
     return " ".join(prev.group(1).lower().split()) if prev else None
+
+
+_NAME_BEFORE_PERCENT = re.compile(r"([A-Za-z][\w -]{0,40}?)\s*[(,:]\s*$")
+_MONEY_NOUN_AFTER = re.compile(r"\s+(?:in\s+|of\s+|for\s+)?(?:the\s+)?([a-z][a-z-]+)")
+_MONEY_NOUN_BEFORE = re.compile(r"([a-z][a-z-]+)\s+(?:of|worth|totalling|totaling)?\s*$")
+_LOWER_OR_HYPHEN = frozenset("abcdefghijklmnopqrstuvwxyz-")
+
+
+def _last_visible(text: str, start: int, end: int) -> str:
+    """The last non-space character of ``text[start:end]``, or "" when there is none."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > start else ""
 
 
 def _money_counted(text: str, num: NumberMatch, s0: int, s1: int) -> str | None:
     """What an amount of money is: the noun after it ("in profits"), or the word before ("grant of")."""
-    m = re.match(r"\s+(?:in\s+|of\s+|for\s+)?(?:the\s+)?([a-z][a-z-]+)", text[num.end : s1])
+    m = _MONEY_NOUN_AFTER.match(text, num.end, s1)
     if m and m.group(1) not in _STOP:
         return m.group(1)
-    prev = re.search(r"([a-z][a-z-]+)\s+(?:of|worth|totalling|totaling)?\s*$", text[s0 : num.qual_start])
+    if _last_visible(text, s0, num.qual_start) not in _LOWER_OR_HYPHEN:
+        return None  # the pattern below ends in a lower-case word; its search is slow
+    prev = _MONEY_NOUN_BEFORE.search(text, s0, num.qual_start)
     return prev.group(1) if prev else None
 
 
@@ -634,14 +696,14 @@ def _bare_antecedent(
     if num.is_year_like:
         return None
     after = text[num.end : min(s1, num.end + 30)]
-    if _ANOTHER_BEFORE.search(before):
+    if _another_before(before):
         return _latest(found)
     if _COPULA_AFTER.match(after) and (num.qual_start == s0 or text[s0 : num.qual_start].strip() == ""):
         return _latest(found)
     if (
         in_sentence
         and re.match(r"\s+(?:from|in|at|for|to|by|with|who|were|are|had|have|remain(?:ed)?|died)\b", after)
-        and (re.search(r"\b(?:and|while|whereas|with)\s+$|[,;]\s*$", before) or _PART_BEFORE.search(before))
+        and (_LIST_BEFORE.search(before) or _part_before(before))
     ):
         prev = in_sentence[-1]
         if prev.count.unit not in ("percent", "money"):
@@ -692,12 +754,12 @@ def _structural_whole(
     before: str, unit: str, value: float, in_sentence: Sequence[_Found], found: Sequence[_Found]
 ) -> _Found | None:
     """The whole a count is a part of by the words before it: "including 500", "In 2023 alone, N"."""
-    if _PART_BEFORE.search(before):
+    if _part_before(before):
         for f in reversed(in_sentence):
             if f.count.unit == unit and f.count.value > value:
                 return f
         return None
-    if _ALONE_BEFORE.search(before):
+    if _alone_before(before):
         for f in reversed(found):
             if f.count.unit == unit and f.count.value > value:
                 return f
@@ -746,13 +808,15 @@ def _person_category(
         if start <= cue.start and cue.end <= end:
             continue  # the counted noun itself is not a cue ("participants" as the counted noun)
         before = cue.end <= start
-        gap = text[cue.end : start] if before else text[end : cue.start]
-        dist = len(gap)
+        # the gap's length first: slicing a far cue's gap out of a long sentence is wasted work
+        dist = start - cue.end if before else max(0, cue.start - end)
         if dist > 160:
             continue
+        gap = text[cue.end : start] if before else text[end : cue.start]
         rank = _RANK[cue.strength]
         governs = before and _GOVERNED_GAP.fullmatch(gap) is not None
-        other_clause = any(p in _LIST_COMMA.sub(" ", gap) for p in ",;:")
+        # only commas are list commas: ";" and ":" always end the clause
+        other_clause = ";" in gap or ":" in gap or ("," in gap and "," in _LIST_COMMA.sub(" ", gap))
         if rank == -1 and not before and _SUBSET_CLAUSE.search(gap):
             rank = 2  # "430 attended, and 120 of them were hired": the cue is about the subset
         if rank == -1 and before and not governs:
@@ -782,34 +846,52 @@ def _person_category(
     return default
 
 
-def _mention_start(mention: CountryMention) -> int:
-    return mention.char_start
+def _residence_before(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` ends with a stated residence: "living in (the) ".
+
+    The pattern ends in "in" or "the" and a space; testing that first skips its slow search.
+    """
+    last = end
+    while last > start and text[last - 1].isspace():
+        last -= 1
+    if last == end:
+        return False
+    tail = text[max(start, last - 3) : last]
+    # (an ignore-case "i" also matches "İ" and "ı")
+    if not (tail[-1:] in ("n", "N") and tail[-2:-1] in ("i", "I", "İ", "ı")) and tail.lower() != "the":
+        return False
+    return _RESIDENCE.search(text, start, end) is not None
+
+
+def _sentence_mentions(
+    mentions: Sequence[CountryMention], starts: Sequence[int], s0: int, s1: int
+) -> list[CountryMention]:
+    """The mentions (in text order, ``starts`` their offsets) that lie inside ``s0``-``s1``."""
+    lo = bisect_left(starts, s0)
+    hi = bisect_left(starts, s1, lo=lo)
+    return [c for c in mentions[lo:hi] if c.char_end <= s1]
 
 
 def _country_for(
     text: str,
     num: NumberMatch,
     phrase: _Phrase | None,
-    s0: int,
-    s1: int,
-    mentions: Sequence[CountryMention],
+    in_sentence: Sequence[CountryMention],
 ) -> str | None:
     """The country the sentence ties the figure to, else None (dev notes, first line).
+
+    ``in_sentence`` are the country mentions inside the number's sentence, in text order.
 
     A stated residence ("living in the Dominican Republic") wins over a demonym of the counted
     people ("Haitian nationals"); otherwise the demonym (in the phrase or its "from the
     Guatemalan ..." complement); otherwise the nearest country named in the same clause. A
     country equal to the primary one is kept: it says the same as leaving the field empty.
     """
-    # mentions come in text order: bisect to the sentence instead of scanning them all per count
-    lo = bisect_right(mentions, s0 - 1, key=_mention_start)
-    hi = bisect_left(mentions, s1, lo=lo, key=_mention_start)
-    in_sentence = [c for c in mentions[lo:hi] if c.char_end <= s1]
     if not in_sentence:
         return None
     np_end = phrase.end if phrase else num.end
     for c in in_sentence:
-        if c.char_start >= np_end and _RESIDENCE.search(text, max(np_end, c.char_start - 40), c.char_start):
+        if c.char_start >= np_end and _residence_before(text, max(np_end, c.char_start - 40), c.char_start):
             return c.country_iso3
     if phrase is not None:
         for c in in_sentence:

@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 
 import ahocorasick
 
-from flows.extract.text import build_automaton, iter_automaton
+from flows.extract.text import build_automaton
 from flows.reference import read_seed
 
 _UNITS = {
@@ -175,9 +175,12 @@ def _anchors(text: str, low: str, start: int, end: int) -> list[int]:
     table, _, _ = _currencies()
     spots = [m.start() for m in _DIGIT_ANCHOR.finditer(text, start, end)]
     spots += [m.start() for m in _CODE_ANCHOR.finditer(text, start, end) if m.group(0).lower() in table]
-    for last, length in iter_automaton(_word_anchor(), low, start, end):
+    n = len(low)
+    # (``iter_automaton`` inlined: a generator step per hit costs more than the test of the hit)
+    for last, length in _word_anchor().iter(low[start:end]):
+        last += start
         s = last - length + 1
-        if (s > 0 and low[s - 1].isalpha()) or (last + 1 < len(low) and low[last + 1].isalpha()):
+        if (s > 0 and low[s - 1].isalpha()) or (last + 1 < n and low[last + 1].isalpha()):
             continue  # inside a longer word: "someone", "often"
         if s >= 2 and low[s - 2 : s] == "a " and (s < 3 or not low[s - 3].isalpha()):
             spots.append(s - 2)  # "a dozen", "a thousand", "a third"
@@ -226,7 +229,9 @@ _QUALIFIER_PHRASES = {
 _QUALIFIER_WORDS = {
     tuple(phrase.split()): name for name, phrases in _QUALIFIER_PHRASES.items() for phrase in phrases.split("|")
 }
-_QUAL_AFTER = re.compile(r"^\s*(?:\+|or\s+more\b|and\s+more\b|or\s+above\b|and\s+above\b|plus\b)", re.I)
+# The last word of every qualifier ("of" also ends "a total of", which is looked through).
+_QUALIFIER_LAST = frozenset(key[-1] for key in _QUALIFIER_WORDS) | {"of"}
+_QUAL_AFTER = re.compile(r"\s*(?:\+|or\s+more\b|and\s+more\b|or\s+above\b|and\s+above\b|plus\b)", re.I)
 
 # Words after a number that make it a duration or an age ("four months", "15-year-old", "two-day").
 _TIME_UNITS = frozenset(
@@ -252,15 +257,20 @@ _MONTH_WORDS = frozenset(
     "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
     "october nov november dec december".split()
 )
+# A first word after a number that makes it a date, a time or a duration.
+_AFTER_EXCLUDES = _MONTH_WORDS | _CLOCK | _TIME_UNITS
 _AGE_NOUNS = frozenset("children minors persons people adults youth youths those girls boys adolescents".split())
 _AGE_PREPS = frozenset("under over below above aged between".split())
 _LIST_JOINERS = frozenset("and & , - – to".split())
+# Every word before a number that a rule of ``_excluded_by_before`` looks at.
+_BEFORE_CUES = _ID_CUES | _MONTH_WORDS | _AGE_PREPS | _LIST_JOINERS | {"the", "aged", "age", "ages", "of", "in"}
 _DIGIT_TOKEN = re.compile(r"^[+(]?\d+\)?$")
 _DAY_AFTER_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?![,.]\d)")
 _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?,?$")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d$")
 
 
+@lru_cache(maxsize=4096)
 def words_to_number(words: str) -> float:
     """The value of an English number phrase ("one hundred and twenty" -> 120.0, "a dozen" -> 12.0)."""
     tokens = re.split(r"[\s,-]+", words.lower().strip())
@@ -287,6 +297,18 @@ def words_to_number(words: str) -> float:
 
 def _digits_value(raw: str, scale: str | None) -> float:
     """The value of a digit string with its separators and an optional scale word."""
+    if raw.isdigit():
+        s = raw  # the common case, "1195": no separator to read
+    else:
+        s = _separated_digits(raw)
+    value = float(s)
+    if scale:
+        value *= {"m": 1e6, "mn": 1e6, "bn": 1e9}.get(scale.lower(), _SCALES.get(scale.lower(), 1))
+    return value
+
+
+def _separated_digits(raw: str) -> str:
+    """A digit string with group separators ("1,195", "24 000", "1.234.567") as ``float`` reads it."""
     s = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if s.count(".") > 1:
         s = s.replace(".", "")  # "1.234.567" (the grammar admits several dots only as groups)
@@ -294,19 +316,7 @@ def _digits_value(raw: str, scale: str | None) -> float:
         s = s.replace(",", ".")  # "36,5 %": a decimal comma (the grammar admits it only before %)
     else:
         s = s.replace(",", "")
-    value = float(s)
-    if scale:
-        value *= {"m": 1e6, "mn": 1e6, "bn": 1e9}.get(scale.lower(), _SCALES.get(scale.lower(), 1))
-    return value
-
-
-def _side_value(g: dict[str, str | None], name: str) -> tuple[float, bool]:
-    """(value, has_scale) for side ``name`` of a grammar match's groups ``g``."""
-    words = g.get(f"{name}_w")
-    if words:
-        return words_to_number(words), False
-    scale = g.get(f"{name}_s")
-    return _digits_value(g[f"{name}_d"] or "0", scale), bool(scale)
+    return s
 
 
 def _last_words(text: str, start: int, n: int = 4) -> list[str]:
@@ -314,31 +324,33 @@ def _last_words(text: str, start: int, n: int = 4) -> list[str]:
     return text[max(0, start - 48) : start].lower().split()[-n:]
 
 
-def _qualifier(text: str, start: int) -> tuple[str, int]:
-    """The qualifier written just before ``start`` and where it begins, else ("exact", start)."""
+@lru_cache(maxsize=256)
+def _qualifier_spot(key: tuple[str, ...]) -> re.Pattern[str]:
+    """Where the qualifier words ``key`` are written (any spacing, any case)."""
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, key)) + r"\s", re.IGNORECASE)
+
+
+def _qualifier(text: str, start: int, last_words: list[str] | None = None) -> tuple[str, int]:
+    """The qualifier written just before ``start`` and where it begins, else ("exact", start).
+
+    ``last_words`` may pass ``_last_words(text, start)`` when the caller has it already.
+    """
     if start == 0 or not text[start - 1].isspace():
         return "exact", start
-    words = [w.lstrip('(["“') for w in _last_words(text, start)]
+    if last_words is None:
+        last_words = _last_words(text, start)
+    if not last_words or last_words[-1].lstrip('(["“') not in _QUALIFIER_LAST:
+        return "exact", start  # every qualifier ends in one of a few words: most numbers stop here
+    words = [w.lstrip('(["“') for w in last_words]
     if words[-3:-1] == ["a", "total"] and words[-1] == "of":
         words = words[:-3]  # "more than a total of 300" reads as "more than 300"
     for n in (3, 2, 1):
         key = tuple(words[-n:])
         if len(key) == n and key in _QUALIFIER_WORDS:
             window_start = max(0, start - 60)
-            spots = list(
-                re.finditer(
-                    r"(?<!\w)" + r"\s+".join(map(re.escape, key)) + r"\s",
-                    text[window_start:start],
-                    re.IGNORECASE,
-                )
-            )
+            spots = list(_qualifier_spot(key).finditer(text[window_start:start]))
             return _QUALIFIER_WORDS[key], window_start + spots[-1].start() if spots else start
     return "exact", start
-
-
-def _excluded(text: str, start: int, end: int, is_word: bool) -> bool:
-    """True when the number at ``text[start:end]`` is a date, time, age, duration or identifier."""
-    return _excluded_by_after(text, end) or _excluded_by_before(text, start, is_word)
 
 
 def _excluded_by_after(text: str, end: int) -> bool:
@@ -352,25 +364,27 @@ def _excluded_by_after(text: str, end: int) -> bool:
         return True  # "28/11", "12.05.2019", "10:30"
     if nxt[0] == "-" and nxt[1:].isalpha():
         return True  # a compound or identifier: "15-year-old", "two-day", "10-point"
-    words = text[end : end + 32].lower().replace("-", " ").split()[:3]
+    words = text[end : end + 32].lower().replace("-", " ").split(None, 3)[:3]
     if not words:
         return False
-    w1 = words[0].strip(_PUNCT)
+    w0 = words[0]
+    w1 = w0.strip(_PUNCT)  # (stripping _PUNCT also strips a trailing ".": "Nov." -> "nov")
     w2 = words[1].strip(_PUNCT) if len(words) > 1 else ""
-    if w1 in _MONTH_WORDS or w1.rstrip(".") in _MONTH_WORDS or (w1 == "of" and w2.rstrip(".") in _MONTH_WORDS):
-        return True  # "30 November", "15 of May"
-    if w1 in _CLOCK or words[0] in _CLOCK:
-        return True  # "10 a.m."
-    if w1 in _TIME_UNITS:
-        return True  # "four months", "20 years", "18 years of age"
+    if w1 in _AFTER_EXCLUDES or w0 in _CLOCK:
+        return True  # "30 November", "10 a.m.", "four months", "20 years", "18 years of age"
+    if w1 == "of" and w2 in _MONTH_WORDS:
+        return True  # "15 of May"
     if (w1 == "in" or (w1 == "out" and w2 == "of")) and words[-1][:1].isdigit():
         return True  # a ratio: "1 in 5 children", "3 out of 10"
     # one word between the number and the unit: "20 consecutive years", "four more months"
-    return w2 in _TIME_UNITS and words[0][-1:] not in ",;:" and w1 not in ("per", "a", "an", "each", "every")
+    return w2 in _TIME_UNITS and w0[-1:] not in ",;:" and w1 not in ("per", "a", "an", "each", "every")
 
 
-def _excluded_by_before(text: str, start: int, is_word: bool) -> bool:
-    """True when the words before ``start`` make the number a date, age, phone/law number or id."""
+def _excluded_by_before(text: str, start: int, is_word: bool, last_words: list[str] | None = None) -> bool:
+    """True when the words before ``start`` make the number a date, age, phone/law number or id.
+
+    ``last_words`` may pass ``_last_words(text, start)`` when the caller has it already.
+    """
     if start == 0:
         return False
     prev = text[start - 1]
@@ -378,10 +392,13 @@ def _excluded_by_before(text: str, start: int, is_word: bool) -> bool:
         # glued to what precedes: "COVID-19", "A/RES/1325", "+502", "10:30"
         if prev in "-/.:+#" and (prev in "+#" or start >= 2 and text[start - 2].isalnum()):
             return True
-    words = _last_words(text, start)
+    words = _last_words(text, start) if last_words is None else last_words
     if not words:
         return False
     last = words[-1].strip("(:")
+    if last.isalpha() and last not in _BEFORE_CUES:
+        # a plain word no rule below looks at (most numbers): only list numbering is left to test
+        return not is_word and _list_numbering(text, start)
     if not last and len(words) >= 2:
         last = words[-2].strip("(:")
         words = words[:-1]
@@ -413,11 +430,18 @@ def _excluded_by_before(text: str, start: int, is_word: bool) -> bool:
             and (is_word or _DAY_AFTER_MONTH.match(text, start))
         ):
             return True  # ... and the number itself could be a day ("May 22, 45 officials": 45 cannot)
-    if not is_word and "\n" in text[max(0, start - 8) : start]:
-        line_start = text.rfind("\n", 0, start) + 1
-        if not text[line_start:start].strip() and re.match(r"\d+[.)]\s", text[start : start + 6]):
-            return True  # "1. Training": list numbering at the start of a line
-    return False
+    return not is_word and _list_numbering(text, start)
+
+
+_LIST_NUMBER = re.compile(r"\d+[.)]\s")
+
+
+def _list_numbering(text: str, start: int) -> bool:
+    """True when the digits at ``start`` number a list item at the start of a line ("1. Training")."""
+    if "\n" not in text[max(0, start - 8) : start]:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _LIST_NUMBER.match(text[start : start + 6]) is not None
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None, lowered: str | None = None) -> list[NumberMatch]:
@@ -433,69 +457,81 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, lowered: str
     low = lowered if lowered is not None and len(lowered) == len(text) else lower_same_length(text)
     if low is None:  # lower-casing moved offsets: slow path, try every position on a copy
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    grammar = _grammar()
+    match = _grammar().match
     found: list[NumberMatch] = []
     pos = start
     for at in _anchors(text, low, start, end):
         if at < pos:
             continue
-        m = grammar.match(low, at, end)
+        m = match(low, at, end)
         if m is None:
             continue
-        g = m.groupdict()
-        if g["between"] and g["b"] is None and g["bd"] is None:
+        if m.group("between") and m.group("b") is None and m.group("bd") is None:
             continue  # "from 30 countries": not a range; the number is tried at its own anchor
         pos = m.end()
-        num = _read_match(text, g, m.start(), m.end(), table)
+        num = _read_match(text, m, table)
         if num is not None:
             found.append(num)
     return found
 
 
-def _read_match(text: str, g: dict[str, str | None], s: int, e: int, table: dict[str, str]) -> NumberMatch | None:
-    """Turn one grammar match (its groups ``g``, span ``s``-``e``) into a :class:`NumberMatch`,
-    or None when it is not a count candidate."""
+def _read_match(text: str, m: re.Match[str], table: dict[str, str]) -> NumberMatch | None:
+    """Turn one grammar match ``m`` into a :class:`NumberMatch`, or None when it is not a count candidate."""
+    s, e = m.span()
     # trim whitespace the optional groups may have eaten
     while e > s and text[e - 1].isspace():
         e -= 1
     while s < e and text[s].isspace():
         s += 1
-    if g.get("frac"):
-        if _excluded(text, s, e, True):
-            return None
-        return _fraction(text, g, s, e)
-    a_name = "a"
-    b_name = "b" if g["b"] is not None else "bd" if g["bd"] is not None else None
-    is_word = bool(g.get(f"{a_name}_w"))
-    if _excluded(text, s, e, is_word):
+    group = m.group
+    if _excluded_by_after(text, e):
         return None
-    currency_tok = g["cur1"] or g["cur1c"] or g["cur1d"] or g["cur2"]
+    # the words before the number are read by both the exclusion rules and the qualifier: once
+    last_words = _last_words(text, s) if s else []
+    if group("frac"):
+        if _excluded_by_before(text, s, True, last_words):
+            return None
+        return _fraction(text, m, s, e, last_words)
+    a_w, a_d, a_s, b, bd = group("a_w", "a_d", "a_s", "b", "bd")
+    is_word = bool(a_w)
+    if _excluded_by_before(text, s, is_word, last_words):
+        return None
+    cur1, cur1c, cur1d, cur2, pct, apct = group("cur1", "cur1c", "cur1d", "cur2", "pct", "apct")
+    currency_tok = cur1 or cur1c or cur1d or cur2
     currency = table.get(" ".join(currency_tok.split())) if currency_tok else None
-    is_percent = bool(g["pct"] or g["apct"])
-    value, a_scaled = _side_value(g, a_name)
+    is_percent = bool(pct or apct)
+    if a_w:
+        value, a_scaled = words_to_number(a_w), False
+    else:
+        value, a_scaled = _digits_value(a_d or "0", a_s), bool(a_s)
     value_max = None
-    if b_name is not None:
-        value_max, b_scaled = _side_value(g, b_name)
-        raw_b = g.get(f"{b_name}_s")
-        if b_scaled and not a_scaled and raw_b:
+    b_d = None
+    if b is not None or bd is not None:
+        if b is not None:
+            b_w, b_d, b_s = group("b_w", "b_d", "b_s")
+        else:
+            b_w, b_d, b_s = None, *group("bd_d", "bd_s")
+        if b_w:
+            value_max, b_scaled = words_to_number(b_w), False
+        else:
+            value_max, b_scaled = _digits_value(b_d or "0", b_s), bool(b_s)
+        if b_scaled and not a_scaled and b_s:
             # "from 5 to 7 million": the scale word applies to both ends
-            value *= _digits_value("1", raw_b)
+            value *= _digits_value("1", b_s)
         if value_max <= value:
             # "24-33" reads as a range only when it rises; "13-30 August" etc. are excluded elsewhere
             return None
-    a_scale = g.get(f"{a_name}_s")
-    if a_scale and a_scale in ("m", "mn", "bn") and not currency:
+    if a_s and a_s in ("m", "mn", "bn") and not currency:
         return None  # "5 m" is metres, not millions, without a currency
-    raw_a = g.get(f"{a_name}_d") or ""
     is_year_like = (
-        not currency and not is_percent and not a_scale
-        and bool(_YEAR_RANGE.match(raw_a))
-        and (value_max is None or bool(_YEAR_RANGE.match(g.get(f"{b_name}_d") or "")))
+        not currency and not is_percent and not a_s
+        and bool(_YEAR_RANGE.match(a_d or ""))
+        and (value_max is None or bool(_YEAR_RANGE.match(b_d or "")))
     )  # fmt: skip
     if value_max is not None and is_year_like:
         return None  # "2014-2016", "Plan 2019-2025": a span of years, never a count
-    qualifier, qual_start = _qualifier(text, s)
-    if qualifier == "exact" and _QUAL_AFTER.match(text[e : e + 15]):
+    qualifier, qual_start = _qualifier(text, s, last_words)
+    if qualifier == "exact" and _QUAL_AFTER.match(text, e, e + 15):
         qualifier = "min"
     if qualifier == "max" and text[qual_start:s].lower().startswith("under") and is_word:
         return None  # "under five": nearly always an age
@@ -503,15 +539,17 @@ def _read_match(text: str, g: dict[str, str | None], s: int, e: int, table: dict
                        is_year_like, False)  # fmt: skip
 
 
-def _fraction(text: str, g: dict[str, str | None], s: int, e: int) -> NumberMatch | None:
+_OF_AFTER_FRACTION = re.compile(r"\s+of\b")
+_OF_TIME_AFTER_FRACTION = re.compile(r"\s+of\s+(?:the\s+)?(?:year|month|week|day|decade|century|\d)")
+
+
+def _fraction(text: str, m: re.Match[str], s: int, e: int, last_words: list[str]) -> NumberMatch | None:
     """A fraction ("one third", "over half") read as a percentage, when used as a quantity."""
-    den = g["fden"] or ""
-    num = g.get("fnum") or ""
+    den = m.group("fden") or ""
+    num = m.group("fnum") or ""
     after = text[e : e + 30].lower()
     # a fraction is a count only when it measures something: "half of the ...", "one third of"
-    if not re.match(r"\s+of\b", after) or re.match(
-        r"\s+of\s+(?:the\s+)?(?:year|month|week|day|decade|century|\d)", after
-    ):
+    if not _OF_AFTER_FRACTION.match(after) or _OF_TIME_AFTER_FRACTION.match(after):
         return None
     if den == "half":
         if num and num not in ("a", "one"):
@@ -527,5 +565,5 @@ def _fraction(text: str, g: dict[str, str | None], s: int, e: int) -> NumberMatc
         if n is None:
             return None
         value = 25.0 * n
-    qualifier, qual_start = _qualifier(text, s)
+    qualifier, qual_start = _qualifier(text, s, last_words)
     return NumberMatch(s, e, value, None, qualifier, qual_start, True, None, True, False, True)
