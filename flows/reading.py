@@ -217,6 +217,10 @@ def read_page(data: bytes) -> Page:
     return _read_uncompressed(data)
 
 
+# characters below U+0020 other than tab, line feed, form feed and carriage return
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _read_uncompressed(data: bytes) -> Page:
     if not data.strip():
         raise UnreadableFile("empty file (no text)")
@@ -230,7 +234,7 @@ def _read_uncompressed(data: bytes) -> Page:
         text = text.replace("\x00", "")
         encoding += " (NUL bytes removed)"
     head = text[:20000]
-    controls = sum(1 for c in head if ord(c) < 32 and c not in "\n\r\t\f")
+    controls = len(_CONTROL_CHARS.findall(head))
     if controls > max(20, len(head) // 50):
         raise UnreadableFile("binary content: control characters throughout the file")
     if head.count("\ufffd") > max(20, len(head) // 10):
