@@ -281,11 +281,12 @@ def validate_task(build: Path, run_id: str, docs_dir: Path | None, expectations_
 
 
 @task(name="dbt build", cache_policy=NO_CACHE)
-def transform_task(build: Path, published: Path):
+def transform_task(build: Path, published: Path, full_refresh: bool):
+    """``dbt build``: incremental marts rebuild only ``raw.changed_articles`` unless ``full_refresh``."""
     from flows.transform import run_dbt_build
 
     # one dbt target folder per published warehouse, so partial parsing carries across runs
-    return run_dbt_build(build, build_dir=published.parent / ".dbt")
+    return run_dbt_build(build, build_dir=published.parent / ".dbt", full_refresh=full_refresh)
 
 
 def _record_run(build: Path, summary: RunSummary, started: datetime, records: list[FileRecord]) -> None:
@@ -412,7 +413,10 @@ def pressfacts_flow(
                                                                 set(extraction.inserted["article_id"]))  # fmt: skip
             summary.refused = [(r.source_file, r.status, r.reason or "") for r in all_records
                                if r.status in ("failed", "ignored")]  # fmt: skip
-            changed = bool(scan.pending or withdraw or removed) or prior.build_version != build_version()
+            # a new extractor, dbt project or suite (or a first build) re-checks and rebuilds everything;
+            # otherwise validation and the marts cover only the articles this run inserted or withdrew
+            rebuild_all = full_refresh or prior.build_version != build_version()
+            changed = bool(scan.pending or withdraw or removed) or rebuild_all
             con = duckdb.connect(str(build))
             try:
                 replace_state(con, "sources", sources)
@@ -435,7 +439,7 @@ def pressfacts_flow(
                     from flows.validate import ValidationFailed
 
                     raise ValidationFailed(outcome)
-                transform_task(build, warehouse)
+                transform_task(build, warehouse, rebuild_all)
                 lap("dbt")
                 if docs_dir is not None:
                     # dbt's docs describe models and columns, not data: rebuild them only when the

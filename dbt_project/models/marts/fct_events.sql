@@ -1,8 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        pre_hook=["{{ delete_changed_articles() }}", "{{ mark_incremental_build() }}"],
+    )
+}}
+-- Incremental by article (macros/incremental_by_article.sql): a run rebuilds only the rows of the
+-- articles in raw.changed_articles; a first build or --full-refresh builds every row.
+-- depends_on: {{ source('raw', 'changed_articles') }}
+
 with
 
 events as (
 
     select * from {{ ref('stg_events') }}
+    {{- only_changed_articles() }}
 
 ),
 

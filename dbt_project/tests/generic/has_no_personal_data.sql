@@ -6,7 +6,10 @@
 
 select *
 from {{ model }}
-where regexp_matches({{ column_name }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}')
-    or regexp_matches({{ column_name }}, '\+\s?\d[\d\s().-]{7,}\d')
+-- the cheap contains() rules out most rows before the regular expression runs
+where (contains({{ column_name }}, '@')
+        and regexp_matches({{ column_name }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}'))
+    or (contains({{ column_name }}, '+')
+        and regexp_matches({{ column_name }}, '\+\s?\d[\d\s().-]{7,}\d'))
 
 {% endtest %}
