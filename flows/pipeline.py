@@ -261,8 +261,16 @@ def _in_order(files: list[FoundFile], records: list[FileRecord]) -> list[FileRec
 
 
 @task(name="validate facts", cache_policy=NO_CACHE)
-def validate_task(build: Path, run_id: str, docs_dir: Path | None, expectations_dir: Path | None = None):
-    from flows.validate import EXPECTATIONS_DIR, validate_facts
+def validate_task(
+    build: Path,
+    run_id: str,
+    docs_dir: Path | None,
+    expectations_dir: Path | None = None,
+    scope: pl.DataFrame | None = None,
+):
+    """GX over the facts of the articles in ``scope`` (``article_id``), or of every article when None;
+    records the results and updates the facts held back now (``raw.quarantine``)."""
+    from flows.validate import EXPECTATIONS_DIR, apply_quarantine, validate_facts
 
     con = duckdb.connect(str(build))
     try:
@@ -271,9 +279,11 @@ def validate_task(build: Path, run_id: str, docs_dir: Path | None, expectations_
             run_id,
             docs_dir=docs_dir,
             expectations_dir=expectations_dir or EXPECTATIONS_DIR,
+            scope=scope,
         )
         append_audit(con, "validation_results", outcome.results)
         append_audit(con, "quarantine", outcome.quarantine)
+        apply_quarantine(con, outcome.quarantine, scope)
         replace_state(con, "validation_run", pl.DataFrame([{"run_id": run_id, "build_version": build_version()}]))
     finally:
         con.close()
@@ -427,7 +437,8 @@ def pressfacts_flow(
                 con.close()
             lap("load")
             if changed:
-                outcome = validate_task(build, run_id, docs_dir, expectations_dir)
+                scope = None if rebuild_all else extraction.inserted
+                outcome = validate_task(build, run_id, docs_dir, expectations_dir, scope)
                 lap("validate")
                 summary.quarantined = outcome.quarantine.height
                 failed = int((~outcome.results["success"]).sum()) if outcome.results.height else 0

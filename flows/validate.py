@@ -9,7 +9,15 @@ checkpoint per suite validates that frame in an ephemeral GX context.
 
 :func:`validate_facts` reads the database and writes nothing to it: it returns
 the rows of ``audit.validation_results`` and ``audit.quarantine`` for the
-caller to write, and names the suites that must fail the run.
+caller to write, and names the suites that must fail the run. With a ``scope``
+(the articles a run inserted) only the facts of those articles are read and
+validated; :func:`apply_quarantine` then folds that run's quarantine rows into
+``raw.quarantine``, the facts held back now.
+
+GX is the gate: each suite's checkpoint decides success and counts the unexpected
+rows. The failing facts themselves are picked by the same predicate evaluated in
+polars (:func:`unexpected_rows`) and must agree with GX's count, so GX never has to
+return (nor Data Docs render) millions of unexpected indices.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from flows.schema import AUDIT_TABLES, RAW_TABLES
+from flows.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 SUITES: tuple[str, ...] = ("articles", "country_mentions", "counts", "funding_mentions", "events")
@@ -163,32 +171,51 @@ def load_suite_definition(path: Path) -> SuiteDefinition:
 # ---------------------------------------------------------------------------
 
 # the article text under a fact's span, cut in SQL so no full text is copied per fact
-# (DuckDB's substr counts code points, like Python's slices)
+# (DuckDB's substr counts code points, like Python's slices; counting them is a scan of the text, so the
+# length is taken once per article, not once per fact)
 _SPAN_TEXT = (
     "case when {f}.char_start >= 0 and {f}.char_end >= {f}.char_start"
-    " and {f}.char_end <= length(t.article_text)"
+    " and {f}.char_end <= t.text_length"
     " then substr(t.article_text, {f}.char_start + 1, {f}.char_end - {f}.char_start) end as span_text"
 )
 
-# one row per article id, so a duplicated article never duplicates the facts joined to it
-_ARTICLES_BY_ID = (
-    "(select article_id, any_value(article_text) as article_text, any_value(published_date) as published_date"
-    " from raw.articles group by article_id)"
-)
+# the view the scope frame is registered as while a scoped validation reads the facts
+SCOPE_VIEW = "pressfacts_validation_scope"
+_IN_SCOPE = " {alias}.article_id in (select article_id from " + SCOPE_VIEW + ")"
 
-FRAME_SQL: dict[str, str] = {
-    "articles": """
+
+def _articles_by_id(scoped: bool) -> str:
+    """One row per article id, so a duplicated article never duplicates the facts joined to it."""
+    where = f" where{_IN_SCOPE.format(alias='a')}" if scoped else ""
+    return (
+        "(select *, length(article_text) as text_length from (select article_id,"
+        " any_value(article_text) as article_text, any_value(published_date) as published_date"
+        f" from raw.articles as a{where} group by article_id))"
+    )
+
+
+def frame_sql(table: str, *, scoped: bool = False) -> str:
+    """The query for ``table``'s frame; ``scoped`` keeps the rows whose article is in :data:`SCOPE_VIEW`
+    (a semi-join, so the scope never becomes SQL text)."""
+    where = f" where{_IN_SCOPE.format(alias='{f}')}" if scoped else ""
+    articles = _articles_by_id(scoped)
+    if table == "articles":
+        return f"""
         select a.* exclude (article_text),
                date_diff('day', current_date, a.published_date) as published_days_after_today,
                year(a.published_date) as published_year
-        from raw.articles as a
-    """,
-    "country_mentions": f"""
+        from raw.articles as a{where.format(f="a")}
+    """
+    if table in ("country_mentions", "funding_mentions"):
+        return f"""
         select f.*, t.article_id is not null as article_found, {_SPAN_TEXT.format(f="f")}
-        from raw.country_mentions as f
-        left join {_ARTICLES_BY_ID} as t on t.article_id = f.article_id
-    """,
-    "counts": f"""
+        from raw.{table} as f
+        left join {articles} as t on t.article_id = f.article_id{where.format(f="f")}
+    """
+    if table == "counts":
+        # a whole is a count of the same article, so the scope restricts the wholes as well
+        wholes_where = where.format(f="w0")
+        return f"""
         select c.*,
                t.article_id is not null as article_found,
                case when c.unit = 'percent' then c.value end as percent_value,
@@ -199,29 +226,33 @@ FRAME_SQL: dict[str, str] = {
                              else c.category = c.unit end, false) as category_fits_unit,
                {_SPAN_TEXT.format(f="c")}
         from raw.counts as c
-        left join {_ARTICLES_BY_ID} as t on t.article_id = c.article_id
+        left join {articles} as t on t.article_id = c.article_id
         left join (select count_id, article_id, any_value(value) as value
-                   from raw.counts group by count_id, article_id) as w
-               on w.count_id = c.part_of_count_id and w.article_id = c.article_id
-    """,
-    "funding_mentions": f"""
-        select f.*, t.article_id is not null as article_found, {_SPAN_TEXT.format(f="f")}
-        from raw.funding_mentions as f
-        left join {_ARTICLES_BY_ID} as t on t.article_id = f.article_id
-    """,
-    "events": f"""
+                   from raw.counts as w0{wholes_where} group by count_id, article_id) as w
+               on w.count_id = c.part_of_count_id and w.article_id = c.article_id{where.format(f="c")}
+    """
+    if table == "events":
+        return f"""
         select e.*,
                t.article_id is not null as article_found,
                t.published_date,
                date_diff('day', t.published_date, e.start_date) / 365.25 as start_years_from_published,
                {_SPAN_TEXT.format(f="e")}
         from raw.events as e
-        left join {_ARTICLES_BY_ID} as t on t.article_id = e.article_id
-    """,
-}
+        left join {articles} as t on t.article_id = e.article_id{where.format(f="e")}
+    """
+    raise KeyError(table)
 
 
-SOURCES_SQL = "select article_id, any_value(source_file) from raw.articles group by article_id"
+FRAME_SQL: dict[str, str] = {table: frame_sql(table) for table in RAW_TABLES}
+
+
+def _sources_sql(scoped: bool) -> str:
+    where = f" where{_IN_SCOPE.format(alias='a')}" if scoped else ""
+    return f"select article_id, any_value(source_file) from raw.articles as a{where} group by article_id"
+
+
+SOURCES_SQL = _sources_sql(False)
 
 
 @lru_cache(maxsize=1)
@@ -275,9 +306,100 @@ def _derive_mentions(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# ASCII spans are settled in polars: there Python's \\d, \\w and casefold agree with polars' regex and
+# lowercase, so the vectorised reading equals span_holds_number; other spans go through Python
+_ASCII = r"^[\x00-\x7f]*$"
+_ASCII_DIGITS = r"[0-9]+(?:[.,' ][0-9]+)*"
+_ASCII_LETTERS = r"[a-z]+"
+_ASCII_LONE_NUMBER = r"^[^A-Za-z0-9]*[0-9]+(?:[.,' ][0-9]+)*[^A-Za-z0-9]*$"
+
+
+def spans_hold_numbers(spans: pl.Series, values: pl.Series) -> pl.Series:
+    """``span_holds_number`` row by row over two equally long series, vectorised for ASCII spans."""
+    words, scales = _number_lexicon()
+    frame = pl.DataFrame({"span": spans.cast(pl.String), "value": values.cast(pl.Float64)}).with_row_index("row")
+    usable = pl.col("span").str.len_chars().fill_null(0).gt(0) & pl.col("value").is_finite().fill_null(False)
+    frame = frame.with_columns(
+        usable=usable,
+        ascii=usable & pl.col("span").str.contains(_ASCII).fill_null(False),
+    )
+    # most spans are one digit group and nothing else that counts ("1,195", "40%"): its digits are the value
+    lone = pl.col("span").str.contains(_ASCII_LONE_NUMBER) & pl.col("ascii")
+    lone_value = pl.col("span").str.replace_all("[^0-9]", "").cast(pl.Float64, strict=False)
+    frame = frame.with_columns(
+        lone=lone.fill_null(False)
+        & (
+            (pl.col("value") - lone_value).abs() <= 1e-6 * pl.max_horizontal(pl.col("value").abs(), lone_value.abs())
+        ).fill_null(False)
+    )
+    fast = frame.filter(pl.col("ascii") & ~pl.col("lone")).select(
+        "row",
+        "value",
+        tokens=pl.col("span").str.extract_all(_ASCII_DIGITS),
+        letters=pl.col("span").str.to_lowercase().str.extract_all(_ASCII_LETTERS),
+    )
+    # no digits: a number word must be there
+    wordy = fast.filter(pl.col("tokens").list.len() == 0).select(
+        "row", holds=pl.col("letters").list.eval(pl.element().is_in(sorted(words))).list.any()
+    )
+    # digits: some reading of some digit group, times 1 or a scale word of the span, is the value
+    digits = fast.filter(pl.col("tokens").list.len() > 0)
+    readings = (
+        digits.select("row", "value", token=pl.col("tokens"))
+        .explode("token")
+        .with_columns(parts=pl.col("token").str.extract_groups(r"^(.*)([.,' ])([0-9]+)$"))
+        .select(
+            "row",
+            "value",
+            reading=pl.concat_list(
+                pl.col("token").str.replace_all("[^0-9]", "").cast(pl.Float64),
+                pl.when(pl.col("parts").struct.field("2").is_in([".", ","])).then(
+                    pl.concat_str(
+                        pl.col("parts").struct.field("1").str.replace_all("[^0-9]", ""),
+                        pl.lit("."),
+                        pl.col("parts").struct.field("3"),
+                    ).cast(pl.Float64)
+                ),
+            ),
+        )
+        .explode("reading")
+        .drop_nulls("reading")
+    )
+    factors = pl.concat(
+        [
+            digits.select("row", factor=pl.lit(1.0)),
+            digits.select("row", word=pl.col("letters"))
+            .explode("word")
+            .select("row", factor=pl.col("word").replace_strict(scales, default=None, return_dtype=pl.Float64))
+            .drop_nulls("factor"),
+        ]
+    ).unique()
+    # math.isclose(value, reading * factor, rel_tol=1e-6)
+    product = pl.col("reading") * pl.col("factor")
+    close = (pl.col("value") - product).abs() <= 1e-6 * pl.max_horizontal(pl.col("value").abs(), product.abs())
+    numeric = readings.join(factors, on="row").group_by("row").agg(holds=close.fill_null(False).any())
+    slow = frame.filter(pl.col("usable") & ~pl.col("ascii"))
+    python = pl.DataFrame(
+        {
+            "row": slow["row"],
+            "holds": pl.Series(
+                [span_holds_number(s, v) for s, v in zip(slow["span"], slow["value"], strict=True)],
+                dtype=pl.Boolean,
+            ),
+        }
+    )
+    settled = pl.concat([frame.filter("lone").select("row", holds=pl.lit(True)), wordy, numeric, python])
+    return (
+        frame.select("row")
+        .join(settled, on="row", how="left")
+        .sort("row")["holds"]
+        .fill_null(False)
+        .alias("span_holds_number")
+    )
+
+
 def _derive_counts(frame: pl.DataFrame) -> pl.DataFrame:
-    holds = [span_holds_number(s, v) for s, v in zip(frame["span_text"], frame["value"], strict=True)]
-    return frame.with_columns(pl.Series("span_holds_number", holds, dtype=pl.Boolean))
+    return frame.with_columns(spans_hold_numbers(frame["span_text"], frame["value"]))
 
 
 def _derive_events(frame: pl.DataFrame) -> pl.DataFrame:
@@ -296,10 +418,11 @@ _DERIVE: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
 }
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+def read_frame(con: duckdb.DuckDBPyConnection, table: str, *, scoped: bool = False) -> pl.DataFrame:
     """The raw table ``table`` with every derived column its suite checks (no full article texts:
-    spans are cut in SQL, so memory grows with the facts, not facts x article length)."""
-    frame = con.sql(FRAME_SQL[table]).pl()
+    spans are cut in SQL, so memory grows with the facts, not facts x article length).
+    ``scoped`` keeps the facts of the articles registered as :data:`SCOPE_VIEW`."""
+    frame = con.sql(frame_sql(table, scoped=scoped)).pl()
     if table in _DERIVE:
         frame = _DERIVE[table](frame)
     return frame
@@ -390,6 +513,87 @@ def _details(exp: dict[str, Any], result: Any, error: str | None) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Picking the failing facts: GX's row predicates, evaluated in polars
+# ---------------------------------------------------------------------------
+
+# the kwargs each supported expectation type may carry; anything else (row_condition, ...) is
+# left to GX, which then returns every unexpected index itself (result_format COMPLETE)
+_ROW_KWARGS: dict[str, frozenset[str]] = {
+    "expect_column_values_to_not_be_null": frozenset({"column", "mostly"}),
+    "expect_column_values_to_be_unique": frozenset({"column", "mostly"}),
+    "expect_column_values_to_be_in_set": frozenset({"column", "value_set", "mostly"}),
+    "expect_column_values_to_be_between": frozenset(
+        {"column", "min_value", "max_value", "strict_min", "strict_max", "mostly"}
+    ),
+    "expect_column_values_to_match_regex": frozenset({"column", "regex", "mostly"}),
+    "expect_column_pair_values_a_to_be_greater_than_b": frozenset(
+        {"column_A", "column_B", "or_equal", "ignore_row_if", "mostly"}
+    ),
+}
+
+
+def _resolved(kwargs: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: parameters.get(v["$PARAMETER"]) if isinstance(v, dict) and "$PARAMETER" in v else v
+        for k, v in kwargs.items()
+    }
+
+
+def _missing(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Null as pandas (and so GX) sees it: a float NaN is missing too."""
+    if frame.schema[column].is_float():
+        return pl.col(column).is_null() | pl.col(column).is_nan()
+    return pl.col(column).is_null()
+
+
+def picks_rows(exp: dict[str, Any]) -> bool:
+    """Whether :func:`unexpected_rows` can evaluate ``exp`` (else GX must list the failing rows)."""
+    kwargs = set(exp["kwargs"])
+    allowed = _ROW_KWARGS.get(exp["type"])
+    if allowed is None or not kwargs <= allowed:
+        return False
+    if exp["type"] == "expect_column_values_to_be_between":
+        return "min_value" in kwargs or "max_value" in kwargs
+    if exp["type"] == "expect_column_pair_values_a_to_be_greater_than_b":
+        return exp["kwargs"].get("ignore_row_if") == "either_value_is_missing"
+    return True
+
+
+def unexpected_rows(frame: pl.DataFrame, exp: dict[str, Any], parameters: dict[str, Any]) -> pl.Series:
+    """The rows of ``frame`` that GX's pandas engine counts as unexpected for ``exp`` (same predicate:
+    missing values are outside the domain except for not-null, pairs skip a missing side).
+    Only for expectations :func:`picks_rows` accepts; the caller checks the count against GX's."""
+    kw = _resolved(exp["kwargs"], parameters)
+    kind = exp["type"]
+    if kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = pl.col(kw["column_A"]), pl.col(kw["column_B"])
+        present = ~_missing(frame, kw["column_A"]) & ~_missing(frame, kw["column_B"])
+        holds = a >= b if kw.get("or_equal") else a > b
+        return frame.select(present & ~holds.fill_null(False)).to_series()
+    column = kw["column"]
+    col, missing = pl.col(column), _missing(frame, column)
+    if kind == "expect_column_values_to_not_be_null":
+        bad = missing
+    elif kind == "expect_column_values_to_be_unique":
+        bad = ~missing & col.is_duplicated()
+    elif kind == "expect_column_values_to_be_in_set":
+        values = pl.Series(list(kw["value_set"]), dtype=frame.schema[column], strict=False)
+        bad = ~missing & ~col.is_in(values.implode())
+    elif kind == "expect_column_values_to_be_between":
+        holds = pl.lit(True)
+        if kw.get("min_value") is not None:
+            holds &= col > kw["min_value"] if kw.get("strict_min") else col >= kw["min_value"]
+        if kw.get("max_value") is not None:
+            holds &= col < kw["max_value"] if kw.get("strict_max") else col <= kw["max_value"]
+        bad = ~missing & ~holds
+    elif kind == "expect_column_values_to_match_regex":
+        bad = ~missing & ~col.cast(pl.String).str.contains(kw["regex"])
+    else:
+        raise ValueError(f"no row predicate for {kind}")
+    return frame.select(bad.fill_null(False)).to_series()
+
+
+# ---------------------------------------------------------------------------
 # Running the suites
 # ---------------------------------------------------------------------------
 
@@ -438,12 +642,29 @@ def _build_gx_suite(suite: SuiteDefinition) -> Any:
     return gx_suite
 
 
-def _run_checkpoint(
-    context: Any, suite: SuiteDefinition, frame: pl.DataFrame, parameters: dict[str, Any], with_docs: bool
-) -> Any:
+def _result_format(suite: SuiteDefinition) -> dict[str, Any]:
+    """BASIC (counts and a short sample for Data Docs) when polars can pick every critical failure;
+    COMPLETE, with every unexpected fact id, only for a suite using expectations it cannot evaluate."""
+    if all(picks_rows(e) for e in suite.expectations if e["meta"]["severity"] == "critical"):
+        return {"result_format": "BASIC", "partial_unexpected_count": PARTIAL_UNEXPECTED}
+    return {"result_format": "COMPLETE", "unexpected_index_column_names": [suite.fact_id]}
+
+
+# how many unexpected values GX samples per expectation for the results and Data Docs
+PARTIAL_UNEXPECTED = 20
+
+
+def _gx_columns(suite: SuiteDefinition, frame: pl.DataFrame) -> list[str]:
+    """The frame columns the suite's expectations read (GX copies and hashes every column it gets)."""
+    wanted = {suite.fact_id}
+    for exp in suite.expectations:
+        wanted |= {v for k, v in exp["kwargs"].items() if k in ("column", "column_A", "column_B")}
+    return [c for c in frame.columns if c in wanted]
+
+
+def _run_checkpoint(context: Any, suite: SuiteDefinition, frame: pl.DataFrame, parameters: dict[str, Any]) -> Any:
     """Validate ``frame`` against ``suite`` through a real checkpoint; the suite's validation result."""
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
 
     batch_definition = (
         context.data_sources.add_pandas(f"raw_{suite.name}")
@@ -454,16 +675,17 @@ def _run_checkpoint(
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{suite.name}_facts", data=batch_definition, suite=gx_suite)
     )
-    actions = [UpdateDataDocsAction(name="update_data_docs", site_names=["pressfacts"])] if with_docs else []
+    # Data Docs are built once for all suites after the last checkpoint, not by an action per suite
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(
             name=f"{suite.name}_gate",
             validation_definitions=[definition],
-            actions=actions,
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [suite.fact_id]},
+            actions=[],
+            result_format=_result_format(suite),
         )
     )
-    run = checkpoint.run(batch_parameters={"dataframe": frame.to_pandas()}, expectation_parameters=parameters)
+    pandas_frame = frame.select(_gx_columns(suite, frame)).to_pandas()
+    run = checkpoint.run(batch_parameters={"dataframe": pandas_frame}, expectation_parameters=parameters)
     (validation,) = run.run_results.values()
     return validation
 
@@ -483,6 +705,24 @@ def _suite_ran(run_id: str, suite: str, error: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _failing_rows(
+    suite: SuiteDefinition, frame: pl.DataFrame, exp: dict[str, Any], res: dict[str, Any], parameters: dict[str, Any]
+) -> tuple[pl.DataFrame, str | None]:
+    """The rows (one per fact id) failing ``exp``, or why they cannot be named."""
+    if picks_rows(exp):
+        mask = unexpected_rows(frame, exp, parameters)
+        found, counted = int(mask.sum()), res.get("unexpected_count")
+        if counted is not None and found != counted:
+            return frame.clear(), f"GX counts {counted} unexpected rows, the gate's own filter {found}"
+        rows = frame.filter(mask)
+    else:
+        ids = {_fact_id(r.get(suite.fact_id)) for r in res.get("unexpected_index_list") or []}
+        rows = frame.filter(pl.col(suite.fact_id).is_in([i for i in ids if i is not None]))
+        if None in ids:
+            rows = pl.concat([rows, frame.filter(pl.col(suite.fact_id).is_null())])
+    return rows.unique(subset=[suite.fact_id], keep="first", maintain_order=True), None
+
+
 def _report(
     run_id: str,
     suite: SuiteDefinition,
@@ -490,13 +730,11 @@ def _report(
     validation: Any,
     sources: dict[str, str],
     fail_threshold: float,
+    parameters: dict[str, Any],
 ) -> _SuiteReport:
     """Results rows, quarantine rows and the failure (if any) of one validated suite."""
     by_name = {r.expectation_config.meta.get("name"): r for r in validation.results}
     raw_columns = [c for c in RAW_TABLES[suite.fact_table] if c != "article_text"]
-    rows_by_id: dict[Any, dict[str, Any]] = {}
-    for row in frame.iter_rows(named=True):
-        rows_by_id.setdefault(row[suite.fact_id], row)
 
     results: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
@@ -526,19 +764,18 @@ def _report(
             continue
         if success or meta["severity"] != "critical":
             continue
-        ids = {_fact_id(r.get(suite.fact_id)) for r in res.get("unexpected_index_list") or []}
-        if not ids:
+        rows, why_not = _failing_rows(suite, frame, exp, res, parameters)
+        if why_not is not None or rows.is_empty():
             # a critical failure that names no fact cannot be quarantined: it must stop the run
-            problems.append(f"{meta['name']} failed without naming the failing facts")
+            problems.append(f"{meta['name']} failed without naming the failing facts ({why_not or 'none named'})")
             continue
-        failing |= ids
-        for fact_id in sorted(ids, key=str):
-            row = rows_by_id.get(fact_id, {suite.fact_id: fact_id})
+        failing |= set(rows[suite.fact_id].to_list())
+        for row in rows.sort(suite.fact_id, nulls_last=True).iter_rows(named=True):
             quarantine.append(
                 {
                     "run_id": run_id,
                     "fact_table": suite.fact_table,
-                    "fact_id": fact_id,
+                    "fact_id": row[suite.fact_id],
                     "article_id": row.get("article_id"),
                     "source_file": sources.get(row.get("article_id")),
                     "expectation": meta["name"],
@@ -592,6 +829,21 @@ def _cascade_articles(
     return out
 
 
+def _empty_outcome() -> ValidationOutcome:
+    return ValidationOutcome(
+        results=pl.DataFrame(schema=AUDIT_TABLES["validation_results"]),
+        quarantine=pl.DataFrame(schema=AUDIT_TABLES["quarantine"]),
+        failed_suites=[],
+    )
+
+
+def _scope_arrow(scope: pl.DataFrame) -> Any:
+    """The scope's distinct article ids as Arrow, ready to register on a connection."""
+    if "article_id" not in scope.columns:
+        raise ValueError("scope needs an article_id column")
+    return scope.select(pl.col("article_id").cast(pl.String)).unique().to_arrow()
+
+
 def validate_facts(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -600,8 +852,13 @@ def validate_facts(
     fail_threshold: float = 0.5,
     reference: ReferenceSets | None = None,
     expectations_dir: Path = EXPECTATIONS_DIR,
+    scope: pl.DataFrame | None = None,
 ) -> ValidationOutcome:
-    """Validate every raw fact table against its suite; write nothing to ``con`` or the git tree.
+    """Validate the raw facts against their suites; write nothing to ``con``'s tables or the git tree.
+
+    ``scope`` (a frame with an ``article_id`` column: the articles a run inserted) limits the
+    validation to those articles and their facts, the share of failing facts included; ``None``
+    validates every fact. An empty scope returns empty results at once, without starting GX.
 
     Facts failing a critical expectation come back as quarantine rows (one per fact
     and expectation; facts of a quarantined article follow it). A suite fails when
@@ -610,12 +867,33 @@ def validate_facts(
     errors). With ``docs_dir``, GX Data Docs are built into ``docs_dir / "gx"``.
     ``reference`` defaults to the dbt seeds (:func:`load_reference`).
     """
+    if scope is not None and scope.is_empty():
+        return _empty_outcome()
+    scoped = scope is not None
+    if scoped:
+        con.register(SCOPE_VIEW, _scope_arrow(scope))
+    try:
+        return _validate(con, run_id, docs_dir, fail_threshold, reference, expectations_dir, scoped)
+    finally:
+        if scoped:
+            con.unregister(SCOPE_VIEW)
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    docs_dir: Path | None,
+    fail_threshold: float,
+    reference: ReferenceSets | None,
+    expectations_dir: Path,
+    scoped: bool,
+) -> ValidationOutcome:
     reference = reference if reference is not None else load_reference()
     parameters = reference.as_parameters()
     docs_root = docs_dir / "gx" if docs_dir is not None else None
     context = _new_context(docs_root)
     try:
-        sources = dict(con.execute(SOURCES_SQL).fetchall())
+        sources = dict(con.execute(_sources_sql(scoped)).fetchall())
     except duckdb.Error:
         sources = {}  # without raw.articles every suite fails below, each saying why
 
@@ -630,21 +908,23 @@ def validate_facts(
             missing = sorted(p for p in suite.parameters() if parameters.get(p) is None)
             if missing:
                 raise SuiteDefinitionError(f"reference data unavailable: {', '.join(missing)}")
-            frame = read_frame(con, suite.fact_table)
+            frame = read_frame(con, suite.fact_table, scoped=scoped)
             needed = {p: parameters[p] for p in suite.parameters()}
-            validation = _run_checkpoint(context, suite, frame, needed, with_docs=docs_root is not None)
+            validation = _run_checkpoint(context, suite, frame, needed)
         except Exception as exc:  # a suite that cannot run fails the run, whatever broke
             failures[name] = f"could not run: {type(exc).__name__}: {exc}"
             results.append(_suite_ran(run_id, name, failures[name]))
             continue
         suites[name], frames[name] = suite, frame
-        report = _report(run_id, suite, frame, validation, sources, fail_threshold)
+        report = _report(run_id, suite, frame, validation, sources, fail_threshold, needed)
         results += report.results
         quarantine += report.quarantine
         if report.failure:
             failures[name] = report.failure
 
     quarantine += _cascade_articles(run_id, quarantine, frames, suites)
+    if docs_root is not None and suites:
+        context.build_data_docs(site_names=["pressfacts"])
     docs_index = docs_root / "index.html" if docs_root is not None and (docs_root / "index.html").exists() else None
     return ValidationOutcome(
         results=pl.DataFrame(results, schema=AUDIT_TABLES["validation_results"]),
@@ -655,14 +935,45 @@ def validate_facts(
     )
 
 
+def apply_quarantine(con: duckdb.DuckDBPyConnection, quarantine: pl.DataFrame, scope: pl.DataFrame | None) -> None:
+    """Fold one validation's quarantine rows into ``raw.quarantine``, the facts held back now.
+
+    ``scope`` ``None`` (a full validation): the rows become ``quarantine``. Otherwise the rows of
+    the scope's articles (validated again) and of articles gone from raw (withdrawn: neither in
+    raw.articles nor holding a fact in any raw fact table) are dropped, then ``quarantine`` is
+    appended; rows of facts whose article is missing but which are still in raw stay, as a full
+    validation would hold them back again.
+    """
+    rows = quarantine.select(list(RAW_STATE_TABLES["quarantine"])).to_arrow()  # noqa: F841 - read by DuckDB
+    if scope is None:
+        con.execute("delete from raw.quarantine")
+    else:
+        con.register(SCOPE_VIEW, _scope_arrow(scope))
+        try:
+            still_in_raw = " or ".join(
+                f"exists (select 1 from raw.{t} as f where f.article_id = q.article_id)" for t in RAW_TABLES
+            )
+            con.execute(
+                f"""delete from raw.quarantine as q
+                    where q.article_id in (select article_id from {SCOPE_VIEW})
+                       or (q.article_id is not null and not ({still_in_raw}))"""
+            )
+        finally:
+            con.unregister(SCOPE_VIEW)
+    con.execute("insert into raw.quarantine by name select * from rows")
+
+
 __all__ = [
     "ValidationFailed",
     "ValidationOutcome",
     "ReferenceSets",
     "SuiteDefinition",
     "SuiteDefinitionError",
+    "apply_quarantine",
     "load_reference",
     "load_suite_definition",
     "span_holds_number",
+    "spans_hold_numbers",
+    "unexpected_rows",
     "validate_facts",
 ]

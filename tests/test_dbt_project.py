@@ -264,12 +264,16 @@ def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path)
     assert "dim_funders" in html and "unregistered" in html
 
 
-def test_quarantine_of_an_older_validation_holds_nothing_back(tmp_path: Path) -> None:
+def test_quarantine_only_in_the_audit_history_holds_nothing_back(tmp_path: Path) -> None:
+    # audit.quarantine keeps every validation's rows; only raw.quarantine (the current set) holds back
     project = make_project(tmp_path)
     warehouse = tmp_path / "pressfacts.duckdb"
-    rows = fact_rows()
-    rows["validation_run"] = [{"run_id": "a-later-run"}]
-    write_warehouse(warehouse, rows)
+    write_warehouse(warehouse, fact_rows())
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("delete from raw.quarantine")
+    finally:
+        con.close()
     run_dbt_build(warehouse, project_dir=project, build_dir=tmp_path / "build")
     ids = {row[0] for row in query(warehouse, "select count_id from marts.fct_counts")}
     assert ids == {"c-total", "c-part", "c-held-back"}

@@ -1,7 +1,7 @@
 {#-
     Predicates that keep a staged fact out of the marts when validation held it back.
-    Quarantine rows are read from stg_quarantine, which already keeps only the latest validation
-    (raw.validation_run); an article held back takes all its facts with it.
+    Quarantine rows are read from stg_quarantine, the facts held back now (raw.quarantine);
+    an article held back takes all its facts with it.
 -#}
 
 {% macro quarantined_ids(fact_table) -%}

@@ -1,11 +1,11 @@
--- The facts validation held back in the latest validation of this warehouse (raw.validation_run).
--- Validation checks every raw fact on every run, so that run's quarantine is the complete current set;
--- earlier runs' rows stay in audit.quarantine as history.
+-- The facts held back now (raw.quarantine): the quarantine rows of every validation that still holds.
+-- The flow keeps that table current: a scoped validation replaces its articles' rows, a withdrawn
+-- article's rows leave, a full validation replaces them all; audit.quarantine keeps every run's rows.
 with
 
 source as (
 
-    select * from {{ source('audit', 'quarantine') }}
+    select * from {{ source('raw', 'quarantine') }}
 
 ),
 
@@ -23,8 +23,6 @@ renamed as (
         payload
 
     from source
-
-    where run_id in (select run_id from {{ source('raw', 'validation_run') }})
 
 )
 
