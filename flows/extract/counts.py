@@ -88,9 +88,9 @@ def _alone_before(before: str) -> bool:
 def _another_before(before: str) -> bool:
     """True when ``before`` ends with "another", "a further", "the remaining" and the like."""
     low = before.lower()
-    return (
-        "other" in low or "further" in low or "add" in low or "rema" in low
-    ) and _ANOTHER_BEFORE.search(before) is not None
+    return ("other" in low or "further" in low or "add" in low or "rema" in low) and _ANOTHER_BEFORE.search(
+        before
+    ) is not None
 
 
 def _or_before(before: str) -> bool:
