@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench serve clean
+.PHONY: run test lint bench bench-large profile serve clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m flows.bench --sizes 1000,10000 --out warehouse/bench.json
+
+# the archive-scale run of the performance issue: ~45 min on 2 cores (corpora cached in /tmp)
+bench-large: $(STAMP)
+	$(BIN)/python -m flows.bench --sizes 1000,10000,100000 --out warehouse/bench.json
+
+# where extraction spends its time, one core: a table per step and warehouse/profile.html
+profile: $(STAMP)
+	$(BIN)/python -m flows.profile --pages 1000 --out warehouse/profile.html
 
 serve: $(STAMP)
 	$(BIN)/pressfacts serve

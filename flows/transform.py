@@ -79,7 +79,7 @@ def run_dbt_build(
     row tested. Without it the build is incremental: the marts keyed by article delete and rebuild
     only the articles listed in ``raw.changed_articles`` (inserted or withdrawn by this run), their
     data tests check only those rows (plus the keys they could collide with), the small marts are
-    rebuilt whole, and the seeds are not reloaded. That is exact only if the dbt project, its seeds,
+    rebuilt whole, and the seeds are not reloaded nor the unit tests re-run (they test the SQL alone). That is exact only if the dbt project, its seeds,
     the validation suites and the extractor are those of the warehouse's last build: the caller must
     pass ``full_refresh=True`` whenever any of them changed. A warehouse missing any seed table or
     mart (a first build) is built in full whatever ``full_refresh`` says.
@@ -93,8 +93,9 @@ def run_dbt_build(
     if full_refresh or not _has_every_seed_and_mart(warehouse, project_dir):
         args.append("--full-refresh")
     else:
-        # the seeds are those the last (passing) build loaded and tested: skip loading them again
-        args += ["--exclude", "resource_type:seed"]
+        # the seeds are those the last (passing) build loaded and tested: skip loading them again;
+        # unit tests check the models' SQL on fixed inputs, and the SQL is the last build's too
+        args += ["--exclude", "resource_type:seed", "resource_type:unit_test"]
     started = time.perf_counter()
     outcome = _invoke(args, warehouse)
     elapsed = time.perf_counter() - started

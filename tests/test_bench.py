@@ -38,3 +38,15 @@ def test_benchmark_report_shape(tmp_path):
     table = markdown_table(report).splitlines()
     assert table[0].startswith("| pages | run |") and len(table) == 3
     assert table[2].startswith("| 8 | full | succeeded |")
+
+
+def test_profile_times_every_step_over_every_article(tmp_path):
+    from flows.profile import main, step_times
+    from flows.settings import SAMPLE_DIR
+
+    spent = step_times(SAMPLE_DIR)
+    assert set(spent) == {"read+segment", "countries", "counts", "funders", "events", "articles"}
+    assert spent["articles"] >= 7 and all(v > 0 for v in spent.values())
+    out = tmp_path / "profile.html"
+    assert main(["--pages", "5", "--cache", str(tmp_path / "cache"), "--out", str(out)]) == 0
+    assert "<html" in out.read_text(encoding="utf-8").lower()
