@@ -79,9 +79,10 @@ def run_dbt_build(
     row tested. Without it the build is incremental: the marts keyed by article delete and rebuild
     only the articles listed in ``raw.changed_articles`` (inserted or withdrawn by this run), their
     data tests check only those rows (plus the keys they could collide with), the small marts are
-    rebuilt whole, and the seeds are not reloaded nor the unit tests re-run (they test the SQL alone). That is exact only if the dbt project, its seeds,
-    the validation suites and the extractor are those of the warehouse's last build: the caller must
-    pass ``full_refresh=True`` whenever any of them changed. A warehouse missing any seed table or
+    rebuilt whole, and the seeds are not reloaded nor the unit tests re-run (they test the SQL alone).
+    That is exact only if the dbt project, its seeds, the validation suites and the extractor are
+    those of the warehouse's last build: the caller must pass ``full_refresh=True`` whenever any of
+    them changed. A warehouse missing any seed table or
     mart (a first build) is built in full whatever ``full_refresh`` says.
 
     No dbt vars change between runs, so dbt's partial parsing holds when ``build_dir`` is reused.
