@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -163,10 +165,13 @@ def _month(s: str | None) -> int | None:
     return _MONTHS.get(s.lower().rstrip(".")) if s else None
 
 
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
 def _day(s: str | None) -> int | None:
     if not s:
         return None
-    digits = re.match(r"\d+", s)
+    digits = _LEADING_DIGITS.match(s)
     return int(digits.group(0)) if digits else None
 
 
@@ -197,14 +202,41 @@ def _numeric(a: int, b: int, y: int) -> date | None:
 
 def _mention_from_match(name: str, m: re.Match[str], anchor: date | None) -> DateMention | None:
     """Turn one pattern match into a DateMention; ``None`` when the date cannot exist."""
-    g = m.groupdict()
+    groups = m.groups()
+    if name in _ANCHORLESS or (_YEAR_GROUP[name] and groups[_YEAR_GROUP[name] - 1]):
+        anchor = None  # the match's own year decides: one cache entry whatever the anchor
+    resolved = _resolve_groups(name, groups, anchor)
+    if resolved is None:
+        return None
+    return DateMention(m.start(), m.end(), *resolved)
+
+
+# Each pattern's group names, in group order (what ``Match.groups`` lists).
+_GROUP_NAMES: dict[str, tuple[str, ...]] = {
+    name: tuple(sorted(rx.groupindex, key=rx.groupindex.__getitem__)) for name, rx in _COMPILED
+}
+# The number of each pattern's year group ("y"), 0 (the whole match, never empty) when it has none.
+_YEAR_GROUP: dict[str, int] = {name: rx.groupindex.get("y", 0) for name, rx in _COMPILED}
+# Patterns whose matches always carry their year: the anchor never matters.
+_ANCHORLESS = frozenset({"iso", "numeric", "year_range", "year"})
+
+
+@lru_cache(maxsize=4096)
+def _resolve_groups(
+    name: str, groups: tuple[str | None, ...], anchor: date | None
+) -> tuple[date | None, date | None, str] | None:
+    """``(start, end, precision)`` of a ``name`` match with these groups, or ``None`` when it cannot exist.
+
+    A pure function of the written date and the anchor, so cached: pages repeat their dates.
+    """
+    g = dict(zip(_GROUP_NAMES[name], groups, strict=True))
     year = int(g["y"]) if g.get("y") else None
     if name == "iso":
         d = _safe_date(year, int(g["m1"]), int(g["d1"]))
-        return DateMention(m.start(), m.end(), d, None, "day") if d else None
+        return (d, None, "day") if d else None
     if name == "numeric":
         d = _numeric(int(g["a"]), int(g["b"]), int(g["y"]))
-        return DateMention(m.start(), m.end(), d, None, "day") if d else None
+        return (d, None, "day") if d else None
     if name in ("month_range", "month_year", "month"):
         m1 = _month(g["m1"])
         m2 = _month(g.get("m2"))
@@ -216,14 +248,14 @@ def _mention_from_match(name: str, m: re.Match[str], anchor: date | None) -> Dat
         y_start = y1 or year
         start = _safe_date(y_start, m1, 1) if y_start else None
         end = _safe_date(year, m2, 1) if (m2 and year) else None
-        return DateMention(m.start(), m.end(), start, end, "month")
+        return (start, end, "month")
     if name in ("year_range", "year"):
         y1 = int(g["y1"]) if g.get("y1") else None
         if y1 is not None and y1 > year:
             return None
         start = date(y1 or year, 1, 1)
         end = date(year, 1, 1) if y1 else None
-        return DateMention(m.start(), m.end(), start, end, "year")
+        return (start, end, "year")
     # day precision
     m1 = _month(g.get("m1"))
     m2 = _month(g.get("m2")) or m1
@@ -239,7 +271,7 @@ def _mention_from_match(name: str, m: re.Match[str], anchor: date | None) -> Dat
             # no year to resolve against: still a date mention, but only if it can exist in some year
             if _safe_date(2000, m1, d1) is None:
                 return None
-            return DateMention(m.start(), m.end(), None, None, "day")
+            return (None, None, "day")
     start = _safe_date(year, m1, d1)
     if start is None:
         return None
@@ -248,7 +280,7 @@ def _mention_from_match(name: str, m: re.Match[str], anchor: date | None) -> Dat
         end = _safe_date(year, m2, d2)
         if end is None:
             return None
-    return DateMention(m.start(), m.end(), start, end, "day")
+    return (start, end, "day")
 
 
 def _relative(rel: str, anchor: date | None) -> tuple[date | None, str]:
@@ -289,45 +321,81 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
     # year-less matches, re-resolved below when the text itself gives a year just after them
     yearless: list[tuple[str, re.Match[str]]] = []
     explicit: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= t.char_start or s >= t.char_end for t in taken)
+    # the characters the taken mentions cover: a match is free when it covers none of them
+    covered = bytearray(len(text))
 
     for name, matches in scanned.patterns:
+        year_group = _YEAR_GROUP[name]
         for m in matches:
-            year = m.groupdict().get("y")
+            year = m.group(year_group) if year_group else None
             if year:
                 explicit.append((m.start(), int(year)))
-            if not free(m.start(), m.end()):
+            s, e = m.span()
+            if covered.find(1, s, e) >= 0:
                 continue
             mention = _mention_from_match(name, m, anchor)
             if mention is not None:
                 taken.append(mention)
+                covered[s:e] = b"\x01" * (e - s)
                 if not year and name not in ("numeric", "iso", "year", "year_range"):
                     yearless.append((name, m))
+    explicit.sort()
+    explicit_at = [pos for pos, _ in explicit]
     for name, m in yearless:
         # "began in May and continued through August 2022": May is 2022's, whatever the anchor says
-        later = [y for pos, y in explicit if m.end() <= pos <= m.end() + _LOCAL_YEAR_REACH]
+        lo = bisect_left(explicit_at, m.end())
+        hi = bisect_right(explicit_at, m.end() + _LOCAL_YEAR_REACH, lo)
+        later = [y for _, y in explicit[lo:hi]]
         if later:
             local = _mention_from_match(name, m, date(min(later), 12, 31))
             old = next(t for t in taken if t.char_start == m.start() and t.char_end == m.end())
             taken.remove(old)
             taken.append(local or old)
     for m in scanned.relative:
-        if free(m.start(), m.end()):
+        s, e = m.span()
+        if covered.find(1, s, e) < 0:
             start, precision = _relative(m.group("rel"), anchor)
-            taken.append(DateMention(m.start(), m.end(), start, None, precision))
+            taken.append(DateMention(s, e, start, None, precision))
+            covered[s:e] = b"\x01" * (e - s)
     return sorted(taken, key=lambda t: t.char_start)
 
 
 # --- Scanning only where a date can be -------------------------------------------------------
 #
 # Every pattern above consumes nothing but non-word characters and whole words from a small
-# vocabulary (month and weekday names, connectors such as "from", "the", "of", digit runs), and
-# every match holds an anchor: a digit run, a month name or a relative word ("month", "today").
-# So a match lies inside one maximal run of such words around an anchor, and scanning those runs
-# (plus a few characters of look-ahead) finds exactly the matches a scan of the whole text finds,
-# at a fraction of the cost: most of a press release is words no date is made of.
+# vocabulary (month and weekday names, connectors such as "from", "the", "of", digit runs with
+# an ordinal), and every match holds a key word, whole: a year ("2019"), a month name or a relative
+# word ("month", "today").  So a match lies inside the maximal run of such words around one of its
+# key words, and scanning those runs (plus a few characters of look-ahead) finds exactly the matches
+# a scan of the whole text finds, at a fraction of the cost: most of a press release is words no date
+# is made of, and figures ("5,000 people") without a month or year make none either.
+
+
+def _trie_regex(words: list[str]) -> str:
+    """An alternation matching exactly ``words``, factored by common prefixes (one branch per letter).
+
+    The regex engine tries alternatives one by one; sharing prefixes makes a failed word cost a few
+    character tests instead of one per vocabulary word.  Callers follow it with ``\\b``, so which of
+    two words one a prefix of the other is tried first does not change what matches.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(alts) == 1 and len(alts[0]) > 1 else body + "?"
+
+    return emit(trie)
+
 
 _RELATIVE_WORDS = ("month", "year", "week", "today", "yesterday", "tomorrow")
 _CONNECTORS = (
@@ -338,30 +406,33 @@ _CONNECTORS = (
 _VOCABULARY = sorted({*_MONTHS, *_WEEKDAYS_EN, *_WEEKDAYS_ES, *_RELATIVE_WORDS, *_CONNECTORS}, key=len, reverse=True)
 _ORDINAL = r"(?:st|nd|rd|th|º)"
 # A maximal run of date vocabulary read forwards from a word start, and backwards (on the reversed
-# text) from just before one.  These and the scanning patterns below work on lower-cased text:
-# case-sensitive matching is much faster, and equals the case-insensitive patterns' wherever
-# lower-casing keeps every character's place (checked before they are used).
-_RUN_FORWARD = re.compile(r"(?:\W+|(?:" + "|".join(map(re.escape, _VOCABULARY)) + rf"|\d+{_ORDINAL}?)\b)*")
-_RUN_BACKWARD = re.compile(r"(?:\W+|(?:" + "|".join(re.escape(w[::-1]) for w in _VOCABULARY) + rf"|{_ORDINAL}?\d+)\b)*")
+# text, so with reversed words and ordinals) from just before one.  These and the scanning patterns
+# below work on lower-cased text: case-sensitive matching is much faster, and equals the
+# case-insensitive patterns' wherever lower-casing keeps every character's place (checked before
+# they are used).
+_RUN_FORWARD = re.compile(r"(?:\W+|(?:" + _trie_regex(_VOCABULARY) + rf"|\d+{_ORDINAL}?)\b)*")
+_RUN_BACKWARD = re.compile(r"(?:\W+|(?:" + _trie_regex([w[::-1] for w in _VOCABULARY]) + r"|(?:ts|dn|dr|ht|º)?\d+)\b)*")
 _COMPILED_LOWER = [(name, re.compile(rx.pattern)) for name, rx in _COMPILED]
 _RELATIVE_LOWER = re.compile(_RELATIVE.pattern)
-_DIGITS = re.compile(r"\d\d*")  # not "\d+": a leading class lets the engine skip text fast
+# A year as a whole word (what ``_YEAR`` matches between word boundaries); opening with a character
+# class lets the regex engine skip ahead to the next "1" or "2" fast.
+_YEAR_WORD = re.compile(r"[12](?<!\w[12])(?:(?<=1)[89]|(?<=2)0)\d\d(?!\w)")
 # Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one:
 # where they occur the lower-case search could miss a month name, so the whole text is scanned.
 _CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
 # Look-ahead the patterns need past a run's end ("(?!\s+agenda)"), with room to spare.
 _LOOKAHEAD = 16
+_WORD_TAIL = re.compile(r"\w*")
 # Runs closer than this are scanned as one window: a second scan costs more than the gap.
 _MERGE_GAP = 20
 
-_DIGIT, _MONTH_WORD, _RELATIVE_WORD = 1, 2, 4
-_ALL_KINDS = _DIGIT | _MONTH_WORD | _RELATIVE_WORD
-# Which anchors a pattern's match must contain (all of the bits).
+_YEAR_WORD_KIND, _MONTH_WORD, _RELATIVE_WORD = 1, 2, 4
+# Which key words a pattern's match must contain (all of the bits).
 _NEEDS: dict[str, int] = {
-    "iso": _DIGIT, "numeric": _DIGIT, "year_range": _DIGIT, "year": _DIGIT,
-    "month_range": _MONTH_WORD, "month": _MONTH_WORD,
+    "iso": _YEAR_WORD_KIND, "numeric": _YEAR_WORD_KIND, "year_range": _YEAR_WORD_KIND, "year": _YEAR_WORD_KIND,
+    "month_year": _YEAR_WORD_KIND | _MONTH_WORD,
 }  # fmt: skip
-_NEEDS_DEFAULT = _DIGIT | _MONTH_WORD  # day-precision forms and month_year
+_NEEDS_DEFAULT = _MONTH_WORD  # the day-precision forms, "month" and "month_range"
 
 
 @lru_cache(maxsize=1)
@@ -381,8 +452,9 @@ class _Scanned:
 
 
 def _anchors(lowered: str) -> list[tuple[int, int]]:
-    """Start and kind bit of every digit run, month name or relative word (maybe inside a longer word)."""
-    found = [(m.start(), _DIGIT) for m in _DIGITS.finditer(lowered)]
+    """Start and kind bit of every whole year and every month name or relative word (maybe inside a
+    longer word: ``_windows`` drops those)."""
+    found = [(m.start(), _YEAR_WORD_KIND) for m in _YEAR_WORD.finditer(lowered)]
     found.extend((end - length + 1, kind) for end, (length, kind) in _anchor_words().iter(lowered))
     found.sort()
     return found
@@ -402,7 +474,7 @@ def _windows(lowered: str) -> list[tuple[int, int, int]]:
             continue  # inside a word: no date pattern starts a token there
         forward = _RUN_FORWARD.match(lowered, pos)
         if forward is None or forward.end() == pos:
-            continue  # "Mayor", "5km": the anchor is not a whole date word
+            continue  # "Mayor", "years": the anchor is not a whole date word
         if reversed_text is None:
             reversed_text = lowered[::-1]
         backward = _RUN_BACKWARD.match(reversed_text, n - pos)
@@ -413,12 +485,141 @@ def _windows(lowered: str) -> list[tuple[int, int, int]]:
             windows[-1][2] |= kind
         else:
             windows.append([start, run_end, kind])
-    return [(s, min(n, e + _LOOKAHEAD), k) for s, e, k in windows]
+    # a window ends at a word's end: cut inside "Mayor", it would show a month ("Mayo") that is not there
+    return [(s, _WORD_TAIL.match(lowered, min(n, e + _LOOKAHEAD)).end(), k) for s, e, k in windows]
+
+
+# --- Trying each pattern only where its first word stands ---------------------------------------
+#
+# Every pattern opens with ``\b`` and a word consumed whole (a digit run, a month or weekday name, or
+# a connector such as "from" or "the"), so a match can only start at the start of a ``\w+`` token that
+# is one of the pattern's first words.  Matching at those starts, in order and skipping past each
+# match, finds exactly what ``finditer`` finds, without running the engine at every character.
+
+_WORD = re.compile(r"\w+")
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS_EN + _WEEKDAYS_ES)
+_MONTH_WORDS = frozenset(_MONTHS)
+_RELATIVE_NAME = "relative"
+
+
+def _words(*words: str) -> Callable[[str], bool]:
+    return frozenset(words).__contains__
+
+
+def _fullmatch(pattern: str) -> Callable[[str], bool]:
+    rx = re.compile(pattern)
+    return lambda token: rx.fullmatch(token) is not None
+
+
+def _after(chars: str = "", space: bool = False, dash: bool = False) -> Callable[[str], bool]:
+    """A test of the character after a first word ("" at the end of the text): one of ``chars``,
+    white space (``\\s``) or a dash (``_DASH``)."""
+    return lambda c: c != "" and (c in chars or (space and c.isspace()) or (dash and c in _DASH_CHARS))
+
+
+_DASH_CHARS = "-" + "".join(map(chr, range(0x2010, 0x2016)))
+_IS_YEAR, _IS_DAY = _fullmatch(_YEAR), _fullmatch(_DAY)
+_IS_WEEKDAY, _IS_MONTH = _WEEKDAY_WORDS.__contains__, _MONTH_WORDS.__contains__
+_SPACE, _WEEKDAY_AFTER, _MONTH_AFTER = _after(space=True), _after(".,", space=True), _after(".", space=True)
+_MONTH_PREPOSITIONS = _words(*"in since during until by of early late mid last this next en desde".split())
+_YEAR_PREPOSITIONS = _words(*"in since during from by until of before after early late mid the year en desde".split())
+# How each pattern's match can open: (pattern, a test of the first word, a test of the character
+# after it), read off the patterns above: "27th" then white space opens "dmy", "March" then "." or
+# white space opens "mdy", "12" then "/" opens "numeric", and so on.
+_OPENINGS: list[tuple[str, Callable[[str], bool], Callable[[str], bool]]] = [
+    ("iso", _IS_YEAR, _after("-")),
+    ("numeric", _fullmatch(r"[0-3]?\d"), _after("/")),
+    ("range_dm", _words("from", "the"), _SPACE),
+    ("range_dm", _IS_WEEKDAY, _WEEKDAY_AFTER),
+    ("range_dm", _IS_DAY, _SPACE),
+    ("range_dm_dash", _IS_DAY, _after(space=True, dash=True)),
+    ("range_md", _IS_MONTH, _MONTH_AFTER),
+    ("range_md_md", _IS_MONTH, _MONTH_AFTER),
+    ("dmy", _IS_WEEKDAY, _WEEKDAY_AFTER),
+    ("dmy", _words("the"), _SPACE),
+    ("dmy", _IS_DAY, _SPACE),
+    ("mdy", _IS_WEEKDAY, _WEEKDAY_AFTER),
+    ("mdy", _IS_MONTH, _MONTH_AFTER),
+    ("month_range", _words("between", "from"), _SPACE),
+    ("month_year", _IS_MONTH, _after(".,", space=True)),
+    ("month", _MONTH_PREPOSITIONS, _SPACE),
+    ("month", _words("mid"), _after("-")),
+    ("year_range", _words("between", "from"), _SPACE),
+    ("year_range", _IS_YEAR, _after(space=True, dash=True)),
+    ("year", _YEAR_PREPOSITIONS, _SPACE),
+    ("year", _words("mid"), _after("-")),
+    (_RELATIVE_NAME, _words("last", "this", "next", "earlier"), _SPACE),
+    (_RELATIVE_NAME, _words("today", "yesterday", "tomorrow"), lambda c: True),
+]
+# Scan order: the patterns, then the relative expressions.
+_SCAN_NAMES = [name for name, _ in _COMPILED] + [_RELATIVE_NAME]
+_BIT = {name: 1 << i for i, name in enumerate(_SCAN_NAMES)}
+_NEEDS[_RELATIVE_NAME] = _RELATIVE_WORD
+_MASKS: dict[tuple[str, str], int] = {}
+_MASKS_LIMIT = 100_000  # the memo is cleared past this many entries
+
+
+def _start_mask(token: str, after: str) -> int:
+    """Bits (``_BIT``) of the patterns a match of which may open with the whole word ``token``
+    followed by the character ``after`` ("" at the end of the text)."""
+    key = (token, after)
+    mask = _MASKS.get(key)
+    if mask is None:
+        mask = 0
+        for name, first, then in _OPENINGS:
+            if first(token) and then(after):
+                mask |= _BIT[name]
+        if len(_MASKS) >= _MASKS_LIMIT:
+            _MASKS.clear()
+        _MASKS[key] = mask
+    return mask
+
+
+@lru_cache(maxsize=256)
+def _pattern_indices(mask: int) -> tuple[int, ...]:
+    """The indices into ``_SCAN_NAMES`` of the bits set in ``mask``."""
+    return tuple(i for i in range(len(_SCAN_NAMES)) if mask >> i & 1)
+
+
+@lru_cache(maxsize=64)
+def _allowed(kinds: int) -> int:
+    """Bits of the patterns a window holding these anchor ``kinds`` can match."""
+    return sum(
+        _BIT[name]
+        for name in _SCAN_NAMES
+        if kinds & _NEEDS.get(name, _NEEDS_DEFAULT) == _NEEDS.get(name, _NEEDS_DEFAULT)
+    )
+
+
+_LOWER_BY_INDEX = [rx for _, rx in _COMPILED_LOWER] + [_RELATIVE_LOWER]
+
+
+def _scan_at_words(lowered: str, windows: list[tuple[int, int, int]]) -> list[list[re.Match[str]]]:
+    """Per pattern (``_SCAN_NAMES`` order), its matches in each window, as ``finditer`` per window finds them."""
+    found: list[list[re.Match[str]]] = [[] for _ in _SCAN_NAMES]
+    for s, e, kinds in windows:
+        allowed = _allowed(kinds)
+        if not allowed:
+            continue
+        resume = [s] * len(_SCAN_NAMES)  # where each pattern's scan of this window goes on
+        for w in _WORD.finditer(lowered, s, e):
+            p, q = w.span()
+            mask = _start_mask(w.group(), lowered[q] if q < e else "") & allowed
+            if not mask:
+                continue
+            for i in _pattern_indices(mask):
+                if p >= resume[i]:
+                    m = _LOWER_BY_INDEX[i].match(lowered, p, e)
+                    if m is not None:
+                        found[i].append(m)
+                        resume[i] = m.end()
+    return found
 
 
 @lru_cache(maxsize=16)
 def _scan(text: str) -> _Scanned:
-    """All pattern matches in ``text``, found by scanning only the windows around date anchors.
+    """All pattern matches in ``text``, found by trying the patterns only at their first words in the
+    windows around date anchors.
 
     The matches are over the lower-cased text (same offsets); where lower-casing would move or
     miss characters, over ``text`` itself, whole. Cached: an article's text is scanned once
@@ -426,19 +627,11 @@ def _scan(text: str) -> _Scanned:
     """
     lowered = text.lower()
     if len(lowered) != len(text) or _CASE_FOLD_OUTLIERS.search(text):
-        subject, windows, compiled, relative = text, [(0, len(text), _ALL_KINDS)], _COMPILED, _RELATIVE
-    else:
-        subject, windows, compiled, relative = lowered, _windows(lowered), _COMPILED_LOWER, _RELATIVE_LOWER
-    patterns = []
-    for name, rx in compiled:
-        needs = _NEEDS.get(name, _NEEDS_DEFAULT)
-        wanted = [(s, e) for s, e, kinds in windows if kinds & needs == needs]
-        found = tuple(m for s, e in wanted for m in rx.finditer(subject, s, e))
-        patterns.append((name, found))
-    found_relative = tuple(
-        m for s, e, kinds in windows if kinds & _RELATIVE_WORD for m in relative.finditer(subject, s, e)
-    )
-    return _Scanned(tuple(patterns), found_relative)
+        patterns = tuple((name, tuple(rx.finditer(text))) for name, rx in _COMPILED)
+        return _Scanned(patterns, tuple(_RELATIVE.finditer(text)))
+    found = _scan_at_words(lowered, _windows(lowered))
+    patterns = tuple((name, tuple(found[i])) for i, (name, _) in enumerate(_COMPILED))
+    return _Scanned(patterns, tuple(found[-1]))
 
 
 _WHOLE_DATE_KINDS = ("iso", "numeric", "dmy", "mdy")

@@ -10,7 +10,8 @@ Counts and funding mentions that belong to an event get its ``event_id``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -160,6 +161,34 @@ def _trigger_matches(text: str, start: int, end: int, starts: list[int] | None) 
     return out
 
 
+def _sentence_trigger_matches(
+    text: str, sentences: tuple[tuple[int, int], ...], starts: list[int] | None
+) -> list[list[re.Match[str]]]:
+    """``_trigger_matches`` of every sentence, in one walk over the trigger starts."""
+    if starts is None:
+        return [_trigger_matches(text, s, e, None) for s, e in sentences]
+    pattern = _lexicon()[0]
+    out: list[list[re.Match[str]]] = [[] for _ in sentences]
+    k = 0  # the sentence the next start may lie in
+    pos = 0  # where the current sentence's scan goes on
+    n = len(sentences)
+    for p in starts:
+        while k < n and sentences[k][1] <= p:
+            k += 1
+            if k < n:
+                pos = sentences[k][0]
+        if k == n:
+            break
+        s, e = sentences[k]
+        if p < s or p < pos:
+            continue
+        m = pattern.match(text, p, e)
+        if m is not None:
+            out[k].append(m)
+            pos = m.end()
+    return out
+
+
 @dataclass
 class _Found:
     event: Event
@@ -222,9 +251,16 @@ def _anchor(article: Article) -> date | None:
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
-def _dates_for(dates: list[DateMention], sent: tuple[int, int], trigger_start: int) -> DateMention | None:
+def _dates_for(
+    dates: list[DateMention], sent: tuple[int, int], trigger_start: int, starts: list[int] | None = None
+) -> DateMention | None:
     """The sentence's most precise resolved date ("on the 31st of January ... for the year 2018"),
-    the one nearest the trigger among equals."""
+    the one nearest the trigger among equals.
+
+    ``starts``, when given, are the dates' ``char_start``s, ``dates`` sorted by them.
+    """
+    if starts is not None:
+        dates = dates[bisect_left(starts, sent[0]) : bisect_left(starts, sent[1])]
     inside = [d for d in dates if sent[0] <= d.char_start < sent[1] and d.start is not None]
     if not inside:
         return None
@@ -232,10 +268,22 @@ def _dates_for(dates: list[DateMention], sent: tuple[int, int], trigger_start: i
 
 
 def _participants(
-    text: str, counts: list[Count], sent: tuple[int, int], next_sent: tuple[int, int] | None
+    text: str,
+    counts: list[Count],
+    sent: tuple[int, int],
+    next_sent: tuple[int, int] | None,
+    counts_in: Callable[[tuple[int, int]], list[Count]] | None = None,
 ) -> float | None:
-    """People taking part: a participants count in the sentence, else the number after "bring together"."""
-    in_sent = [c for c in counts if sent[0] <= c.char_start < sent[1]]
+    """People taking part: a participants count in the sentence, else the number after "bring together".
+
+    ``counts_in``, when given, lists the counts in a sentence (in ``counts`` order), e.g. memoised.
+    """
+    if counts_in is None:
+
+        def counts_in(span: tuple[int, int]) -> list[Count]:
+            return [c for c in counts if span[0] <= c.char_start < span[1]]
+
+    in_sent = counts_in(sent)
     for c in in_sent:
         if c.unit == "persons" and c.category == "participants":
             return c.value
@@ -243,14 +291,10 @@ def _participants(
         if c.unit == "persons" and _BRING_TOGETHER.search(text[max(sent[0], c.char_start - 40) : c.char_start]):
             return c.value
     if next_sent is not None:
-        for c in counts:
-            if (
-                next_sent[0] <= c.char_start < next_sent[1]
-                and c.unit == "persons"
-                and (
-                    c.category == "participants"
-                    or _BRING_TOGETHER.search(text[max(next_sent[0], c.char_start - 40) : c.char_start])
-                )
+        for c in counts_in(next_sent):
+            if c.unit == "persons" and (
+                c.category == "participants"
+                or _BRING_TOGETHER.search(text[max(next_sent[0], c.char_start - 40) : c.char_start])
             ):
                 return c.value
     return None
@@ -288,30 +332,45 @@ def extract_events(
     pattern, entries = _lexicon()
     sentences = article_sentences(text, limit)
     starts = _trigger_starts(text, limit)
-    in_sentence = [_trigger_matches(text, sent[0], sent[1], starts) for sent in sentences]
+    in_sentence = _sentence_trigger_matches(text, sentences, starts)
     if not any(in_sentence):
         _link([], [], counts, funders)
         return []
     anchor = _anchor(article)
     # the page's own date line (between title and body) dates the page, not an activity
     dates = [d for d in find_dates(text[:limit], anchor) if not article.title_end <= d.char_start < article.body_start]
+    date_starts = [d.char_start for d in dates]  # find_dates lists them left to right
     default_country = article.dateline_country_iso3 or article.primary_country_iso3
     # a trigger word inside an organisation's name ("Regional Conference on Migration") names no event;
     # only triggers written inside some registry name can be, so the names are looked up only then
     org_spans = (
         [(m.start, m.end) for m in find_alias_matches(text, limit)]
-        if any(_key(m) in _org_triggers() for ms in in_sentence for m in ms)
+        if not _org_triggers().isdisjoint(_key(m) for ms in in_sentence for m in ms)
         else []
     )
     has_return: bool | None = None  # does the article report a return programme? (asked when needed)
+    places_by_sentence: dict[tuple[int, int], list[CountryMention]] = {}
+
+    counts_by_sentence: dict[tuple[int, int], list[Count]] = {}
+
+    def counts_in(sent: tuple[int, int]) -> list[Count]:
+        if sent not in counts_by_sentence:
+            counts_by_sentence[sent] = [c for c in counts if sent[0] <= c.char_start < sent[1]]
+        return counts_by_sentence[sent]
+
+    def places_in(sent: tuple[int, int]) -> list[CountryMention]:
+        if sent not in places_by_sentence:
+            places_by_sentence[sent] = _event_places(text, sent, countries)
+        return places_by_sentence[sent]
+
     found: list[_Found] = []
     for i, sent in enumerate(sentences):
         if not in_sentence[i]:
             continue
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-        places = _event_places(text, sent, countries)
+        places = places_in(sent)
         if not places and nxt is not None:
-            places = _event_places(text, nxt, countries)
+            places = places_in(nxt)
         presented: bool | None = None  # does the sentence present or release something? (asked once)
         prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
         prev_type: str | None = None
@@ -345,11 +404,11 @@ def extract_events(
             if event_type == "assistance" and has_return and _RETURN_WORD.search(text, sent[0], sent[1]):
                 # kits, transport, reintegration help given within a return programme are that programme
                 event_type = "return"
-            when = _dates_for(dates, sent, m.start())
+            when = _dates_for(dates, sent, m.start(), date_starts)
             if when is None and i > 0 and not in_sentence[i - 1]:
                 # "Two activities took place in August. The first was a workshop ...": a date set
                 # by the sentence before, when that sentence names no activity of its own
-                when = _dates_for(dates, sentences[i - 1], sentences[i - 1][1])
+                when = _dates_for(dates, sentences[i - 1], sentences[i - 1][1], date_starts)
             base = dict(
                 article_id=article.article_id,
                 event_type=event_type,
@@ -359,7 +418,7 @@ def extract_events(
                 start_date=when.start if when else None,
                 end_date=when.end if when else None,
                 date_precision=when.precision if when else None,
-                participants=_participants(text, counts, sent, nxt),
+                participants=_participants(text, counts, sent, nxt, counts_in),
                 sentence=text[sent[0] : sent[1]],
             )
             countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
@@ -442,8 +501,22 @@ def _link(
     article's only event when there is exactly one.
     """
 
+    # the first event reported in each sentence, found by the sentence's start (sentences never overlap)
+    first: dict[tuple[int, int], int] = {}
+    for sent, i in owners:
+        first.setdefault(sent, i)
+    spans = sorted(first)
+    span_starts = [s for s, _ in spans]
+    ids: dict[int, str] = {}
+
     def event_at(pos: int) -> str | None:
-        return next((events[i].event.event_id for (s, e), i in owners if s <= pos < e), None)
+        k = bisect_right(span_starts, pos) - 1
+        if k < 0 or pos >= spans[k][1]:
+            return None
+        i = first[spans[k]]
+        if i not in ids:
+            ids[i] = events[i].event.event_id
+        return ids[i]
 
     for c in counts:
         c.event_id = event_at(c.char_start)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import ahocorasick
 
@@ -39,15 +40,22 @@ _PHONE_CUE = re.compile(r"(?:tel|phone|mobile|cell|fax|whatsapp|t|m)\b\.?\s*:?\s
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of each sentence in ``text[start:end]``, stripped of surrounding space."""
-    end = len(text) if end is None else end
+    return iter(_sentence_spans(text, start, len(text) if end is None else end))
+
+
+@lru_cache(maxsize=256)
+def _sentence_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """``sentence_spans``, computed once per (text, range): extractors ask for the same paragraphs often."""
+    spans: list[tuple[int, int]] = []
     pos = start
     for m in _BOUNDARY.finditer(text, start, end):
         if m.group(0).startswith((".",)) and _is_abbreviation(text, m.start()):
             continue
         stop = m.end() if not m.group(0).startswith("\n") else m.start()
-        yield from _strip_span(text, pos, stop)
+        spans.extend(_strip_span(text, pos, stop))
         pos = m.end()
-    yield from _strip_span(text, pos, end)
+    spans.extend(_strip_span(text, pos, end))
+    return tuple(spans)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -66,10 +74,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def _strip_span(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    if end <= start:
+        return
+    span = text[start:end]
+    start += len(span) - len(span.lstrip())  # str.strip drops what str.isspace calls space
+    end -= len(span) - len(span.rstrip())
     if end > start:
         yield start, end
 
@@ -89,7 +98,8 @@ def redact_personal_data(text: str) -> str:
     Lengths are kept so every character span computed on the redacted text is
     valid; masked characters become ``x`` (e-mail) and ``#`` (phone digits).
     """
-    text = _EMAIL.sub(lambda m: "x" * len(m.group(0)), text)
+    if "@" in text:  # the e-mail pattern tries every word start: skip it when it cannot match
+        text = _EMAIL.sub(lambda m: "x" * len(m.group(0)), text)
 
     def phone(m: re.Match[str]) -> str:
         s = m.group(0)
