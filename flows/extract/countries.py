@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import ahocorasick
 
@@ -87,13 +88,34 @@ _FOLD = {
 }
 
 
+# ``_FOLD`` for the ASCII bytes (every other byte kept), so ASCII text folds with ``bytes.translate``:
+# ``str.translate`` looks each character up in the dict (tens of nanoseconds a character) as soon
+# as the text holds one non-ASCII character, which most pages do (curly quotes, accents).
+_FOLD_ASCII = bytes(ord(_FOLD[code]) for code in range(128)) + bytes(range(128, 256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> str:
     """``text`` lower-cased, accent-stripped, punctuation as spaces: one character per input character.
 
     Matching on this form makes word boundaries spaces, and "Guinea-Bissau", "Guinea Bissau" and
-    "Côte d’Ivoire"/"Cote d'Ivoire" one key each.
+    "Côte d’Ivoire"/"Cote d'Ivoire" one key each. Same result as ``text.translate(_FOLD)``.
     """
-    return text.translate(_FOLD)
+    # ``errors="replace"`` writes one "?" per non-ASCII character, so offsets stay aligned; those
+    # few characters are then folded one by one from ``_FOLD`` (unchanged when it has none).
+    folded = text.encode("ascii", "replace").translate(_FOLD_ASCII).decode("ascii")
+    if text.isascii():
+        return folded
+    parts: list[str] = []
+    pos = 0
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        char = m.group()
+        parts.append(folded[pos:i])
+        parts.append(_FOLD.get(ord(char), char))
+        pos = i + 1
+    parts.append(folded[pos:])
+    return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -108,7 +130,7 @@ class _Entry:
     caps: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built for every lexicon hit, and never hashed
 class _Match:
     start: int
     end: int
@@ -221,8 +243,9 @@ def _is_shouted(text: str, start: int, end: int) -> bool:
 
 def _keep_entry(text: str, word: str, start: int, end: int, entry: _Entry) -> bool:
     """Apply the case rule and the person-name / language-name / shouting guards to one reading."""
-    if any(not text[start + off].isupper() for off in entry.caps):
-        return False
+    for off in entry.caps:  # a loop, not ``any(...)``: this runs for every reading of every hit
+        if not text[start + off].isupper():
+            return False
     single_word_place = entry.kind == "place" and " " not in word and "-" not in word
     if single_word_place or (entry.kind in ("name", "variant") and word in _PERSONAL_NAME_ALIASES):
         if _TITLE_BEFORE.search(text, max(0, start - 24), start) or _followed_by_surname(text, end):
@@ -258,9 +281,9 @@ def _candidates(text: str, lexicon: _Lexicon) -> list[_Match]:
 
 def _collect(text: str, folded: str, start: int, end: int, entries: tuple[_Entry, ...], found: list[_Match]) -> None:
     word = folded[start:end].strip()
-    kept = tuple(e for e in entries if _keep_entry(text, word, start, end, e))
+    kept = [e for e in entries if _keep_entry(text, word, start, end, e)]
     if kept:
-        found.append(_Match(start, end, kept))
+        found.append(_Match(start, end, entries if len(kept) == len(entries) else tuple(kept)))
 
 
 def _longest_non_overlapping(matches: list[_Match]) -> list[_Match]:
@@ -268,16 +291,27 @@ def _longest_non_overlapping(matches: list[_Match]) -> list[_Match]:
     chosen: list[_Match] = []
     if not matches:
         return chosen
+    # Most articles' hits do not overlap at all: then every hit is kept and text order is the answer.
+    # (Starts strictly increasing too, so the order is the one the full pass below gives.)
+    in_order = sorted(matches, key=_start)
+    if all(a.end <= b.start and a.start < b.start for a, b in pairwise(in_order)):
+        return in_order
     taken = bytearray(max(m.end for m in matches))
     for m in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
         if taken.find(1, m.start, m.end) < 0:
             chosen.append(m)
             taken[m.start : m.end] = b"\x01" * (m.end - m.start)
-    return sorted(chosen, key=lambda m: m.start)
+    return sorted(chosen, key=_start)
+
+
+def _start(m: _Match) -> int:
+    return m.start
 
 
 def _resolve(entries: tuple[_Entry, ...], context: frozenset[str]) -> _Entry | None:
     """The reading to use: regions block; else a country the article mentions elsewhere; else the default."""
+    if len(entries) == 1:  # most hits have one reading
+        return None if entries[0].kind == _REGION else entries[0]
     if any(e.kind == _REGION for e in entries):
         return None
     if len({e.iso3 for e in entries}) == 1:
@@ -295,7 +329,9 @@ def extract_countries(article: Article) -> list[CountryMention]:
     matches = _longest_non_overlapping(_candidates(text, lexicon))
     # context: countries named unambiguously, plus the dateline's country
     context = {
-        m.entries[0].iso3 for m in matches if m.entries[0].kind != _REGION and len({e.iso3 for e in m.entries}) == 1
+        m.entries[0].iso3
+        for m in matches
+        if m.entries[0].kind != _REGION and (len(m.entries) == 1 or len({e.iso3 for e in m.entries}) == 1)
     }
     if article.dateline_country_iso3:
         context.add(article.dateline_country_iso3)

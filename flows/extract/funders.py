@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from flows.extract.text import build_automaton, contact_block_start, iter_automaton, sentence_spans
+from flows.extract.text import build_automaton, contact_block_start, sentence_spans
 from flows.model import Article, CountryMention, FundingMention
 from flows.reference import read_seed
 
@@ -113,26 +113,33 @@ class _ShiftMap:
 
 def _collapse(text: str) -> tuple[str, _ShiftMap | list[int]]:
     """``text`` in matching form plus, for each of its characters, the offset in ``text``."""
-    joined = " ".join(text.split())
-    collapsed = joined.replace("\u2019", "'").replace("\u2018", "'").lower()
-    if len(collapsed) != len(joined):
-        return _collapse_by_char(text)
     # Only irregular white space (line breaks, double spaces, the ends) moves characters: each inner
     # run becomes one space standing at the run's last character, and the text after it shifts.
     shift = len(text) - len(text.lstrip())  # leading white space is dropped
+    stop = len(text.rstrip())
     breaks, shifts = [0], [shift]
-    for m in _IRREGULAR_SPACE.finditer(text, shift, len(text.rstrip())):
+    # the pieces between runs hold single plain spaces only, so joining them with one space gives
+    # ``" ".join(text.split())`` without splitting the text into words
+    pieces = []
+    pos = shift
+    for m in _IRREGULAR_SPACE.finditer(text, shift, stop):
+        pieces.append(text[pos : m.start()])
+        pos = m.end()
         breaks.append(m.start() - shift)  # where the run's one space lands in ``collapsed``
         shift += m.end() - m.start() - 1
         shifts.append(shift)
+    pieces.append(text[pos:stop])
+    joined = " ".join(pieces)
+    collapsed = joined.replace("\u2019", "'").replace("\u2018", "'").lower()
+    if len(collapsed) != len(joined):
+        return _collapse_by_char(text)
     return collapsed, _ShiftMap(breaks, shifts)
 
 
-# Every white-space character but the plain space (what ``str.split`` and ``\s`` split on).
-_OTHER_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# White space other than one plain space between two words; starting with a character class
-# lets the regex engine skip ordinary text fast.
-_IRREGULAR_SPACE = re.compile(rf"[{_OTHER_SPACE}]\s*| \s+")
+# White space other than one plain space between two words: a white-space character that is not
+# a plain space, or is followed by more white space, and the rest of its run. Opening with ``\s``
+# (not a branch) lets the regex engine skip to the next white space in C.
+_IRREGULAR_SPACE = re.compile(r"\s(?:(?<! )|\s)\s*")
 
 
 def _collapse_by_char(text: str) -> tuple[str, list[int]]:
@@ -184,10 +191,13 @@ def _alias_matches(text: str, end: int) -> tuple[AliasMatch, ...]:
         if stop + 1 < len(collapsed) and (collapsed[stop + 1].isalnum() or collapsed[stop + 1] == "$"):
             continue  # inside a longer word, or a currency prefix ("US$ 85,000" names no funder)
         start, finish = offsets[begin], offsets[stop] + 1
-        written = " ".join(text[start:finish].replace("\u2019", "'").split())
+        written = None  # the name as written, needed (and built) only for an exact-case alias
         for funder_id, alias, match_case in values:
-            if match_case and written != alias.replace("\u2019", "'"):
-                continue
+            if match_case:
+                if written is None:
+                    written = " ".join(text[start:finish].replace("\u2019", "'").split())
+                if written != alias.replace("\u2019", "'"):
+                    continue
             found.append(AliasMatch(start, finish, funder_id))
             break
     # leftmost-longest, non-overlapping
@@ -282,6 +292,14 @@ _PREPOSITION_BEFORE = re.compile(
 )
 
 
+# Compiled once here: ``re``'s own cache lookup costs more than these short matches.
+_WORD_AND_SPACE = re.compile(r"\S+\s+")
+_BRACKETED = re.compile(r"\s*\([^()]{1,15}\)")  # "(PRM)" after a name
+_AND = re.compile(r"\s+and\s+")
+# What may stand between a name and a cue after it: a closing bracket, an acronym, a comma.
+_NAME_CUE_GAP = re.compile(r"\)?\s*(?:\([^()]{1,20}\))?\s*,?")
+
+
 @dataclass(frozen=True)
 class _Credit:
     start: int
@@ -305,7 +323,7 @@ def _name_list(text: str, pos: int, stop: int, matches: list[AliasMatch], role: 
         hit = _match_at(by_start, pos)
         lead = _ITEM_LEAD.match(text, pos, stop)
         while hit is None and lead is not None and lead.end() > pos:
-            word = re.compile(r"\S+\s+").match(text, pos, lead.end())
+            word = _WORD_AND_SPACE.match(text, pos, lead.end())
             if word is None:
                 break
             pos = word.end()
@@ -313,7 +331,7 @@ def _name_list(text: str, pos: int, stop: int, matches: list[AliasMatch], role: 
         if hit is not None:
             credits.append(_Credit(hit.start, hit.end, hit.funder_id, role))
             pos = hit.end
-            bracket = re.compile(r"\s*\([^()]{1,15}\)").match(text, pos, stop)
+            bracket = _BRACKETED.match(text, pos, stop)
             pos = bracket.end() if bracket else pos
         else:
             unknown = _UNKNOWN_NAME.match(text, pos, stop)
@@ -327,7 +345,7 @@ def _name_list(text: str, pos: int, stop: int, matches: list[AliasMatch], role: 
                 break
             # "X and Y": a trailing " and Z" belongs to the list, not the name
             words = text[pos:name_end]
-            cut = re.search(r"\s+and\s+", words)
+            cut = _AND.search(words)
             if cut:
                 name_end = pos + cut.start()
             credits.append(_Credit(pos, name_end, None, role))
@@ -352,7 +370,7 @@ def _credited_before(
     if before and before[-1].funder_id not in NON_FUNDER_IDS:
         last = before[-1]
         gap = text[last.end : cue.start()]
-        if re.fullmatch(r"\)?\s*(?:\([^()]{1,20}\))?\s*,?", gap):
+        if _NAME_CUE_GAP.fullmatch(gap):
             return [_Credit(last.start, last.end, last.funder_id, role)]
     if cue.group("active") is None or _BE_BEFORE.search(text[sent_start : cue.start()]):
         return []
@@ -431,10 +449,9 @@ _SPACES = (
 )
 
 
-@lru_cache(maxsize=1)
-def _stem_automaton() -> ahocorasick.Automaton:
-    """The cue stems, lower case: word -> length."""
-    return build_automaton((word, len(word)) for word in _CUE_STEMS)
+# The cue stems as one regex over lower-cased text: one C-level search per sentence says whether
+# it holds a stem, where walking every stem hit in Python cost more ("support", "back" are common).
+_STEM = re.compile("|".join(_CUE_STEMS))
 
 
 @lru_cache(maxsize=1)
@@ -485,23 +502,32 @@ def _cue_sentences(text: str, limit: int) -> list[_CueSentence]:
     """The sentences before ``limit`` that hold a cue stem (the only ones a cue can match in)."""
     head = text[:limit]
     lowered = head.lower()
-    hits = [end - length + 1 for end, length in _stem_automaton().iter(lowered)]
-    if not hits:
+    if _STEM.search(lowered) is None:
         return []
     sentences = article_sentences(text, limit)
     if len(lowered) != len(head) or _CASE_FOLD_OUTLIERS.search(head):
         return [_CueSentence(s, e, None, None) for s, e in sentences]
-    starts = [s for s, _ in sentences]
-    wanted = sorted({bisect_right(starts, pos) - 1 for pos in hits} - {-1})
+    # A stem is letters only, and sentences are the text less the white space between them, so a
+    # stem lies inside one sentence: searching each sentence finds the sentences that hold one.
+    openers = _opener_automaton()
     out = []
-    for s_start, s_end in (sentences[i] for i in wanted):
+    for s_start, s_end in sentences:
+        if _STEM.search(lowered, s_start, s_end) is None:
+            continue
         pre: set[int] = set()
         post: set[int] = set()
-        for end, (length, pre_how, post_how) in iter_automaton(_opener_automaton(), lowered, s_start, s_end):
-            pos = end - length + 1
-            if pre_how:
+        # ``iter`` on the sentence's own slice: pyahocorasick's ``iter(text, start, end)`` converts
+        # the whole text each call (see ``iter_automaton``); inlined, as this loop is hot
+        for last, (length, pre_how, post_how) in openers.iter(lowered[s_start:s_end]):
+            pos = s_start + last - length + 1
+            # most openers open a cue where they are written: no call, no list, for those
+            if pre_how == _SELF:
+                pre.add(pos)
+            elif pre_how:
                 pre.update(_openings(text, s_start, pos, pre_how))
-            if post_how:
+            if post_how == _SELF:
+                post.add(pos)
+            elif post_how:
                 post.update(_openings(text, s_start, pos, post_how))
         out.append(_CueSentence(s_start, s_end, sorted(pre), sorted(post)))
     return out
@@ -525,8 +551,10 @@ def _cue_matches(
     return out
 
 
-# ``_GRANT`` is case-sensitive: a sentence without one of these words holds no grant.
+# ``_GRANT`` is case-sensitive: a sentence without one of these words holds no grant (one C-level
+# search for the three, cheaper per sentence than three ``str.find`` calls in a generator).
 _GRANT_WORDS = ("grant", "donation", "contribution")
+_GRANT_WORD = re.compile("|".join(_GRANT_WORDS))
 
 
 def extract_funders(article: Article, countries: list[CountryMention] | None = None) -> list[FundingMention]:
@@ -545,7 +573,7 @@ def extract_funders(article: Article, countries: list[CountryMention] | None = N
         found: list[_Credit] = []
         pre_cues = _cue_matches(_PRE_CUE, text, s_start, s_end, sentence.pre_starts)
         post_cues = _cue_matches(_POST_CUE, text, s_start, s_end, sentence.post_starts)
-        grant = any(text.find(w, s_start, s_end) >= 0 for w in _GRANT_WORDS) and _GRANT.search(text, s_start, s_end)
+        grant = _GRANT_WORD.search(text, s_start, s_end) is not None and _GRANT.search(text, s_start, s_end)
         if not (pre_cues or post_cues or grant):
             continue
         if all_matches is None:
