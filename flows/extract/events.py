@@ -196,26 +196,37 @@ class _Found:
     explicit_place: bool
 
 
-def _event_places(text: str, sent: tuple[int, int], countries: list[CountryMention]) -> list[CountryMention]:
-    """Country mentions in the sentence that say where something happens ("in X", "at X", or listed after)."""
-    inside = [
-        c for c in countries
-        if sent[0] <= c.char_start < sent[1] and c.match_kind in _EVENT_PLACE_KINDS
-    ]  # fmt: skip
-    inside.sort(key=lambda c: c.char_start)
+def _event_places(
+    text: str,
+    sent: tuple[int, int],
+    countries: list[CountryMention],
+    candidates: tuple[list[CountryMention], list[int]] | None = None,
+) -> list[CountryMention]:
+    """Country mentions in the sentence that say where something happens ("in X", "at X", or listed after).
+
+    ``candidates``, when given, is ``_place_candidates(countries)``, computed once per article.
+    """
+    cands, cand_starts = candidates if candidates is not None else _place_candidates(countries)
+    inside = cands[bisect_left(cand_starts, sent[0]) : bisect_left(cand_starts, sent[1])]
     places: list[CountryMention] = []
     prev_end: int | None = None
     for c in inside:
-        before = text[sent[0] : c.char_start]
+        before = text[max(sent[0], c.char_start - 60) : c.char_start]
         # an office, headquarters or base located somewhere says where an organisation sits, not where
         # the activity happens ("designed by the regional office in San José")
-        is_place = bool(_LOCATIVE.search(before[-60:])) and not _SEAT_BEFORE.search(before[-60:])
+        is_place = bool(_LOCATIVE.search(before)) and not _SEAT_BEFORE.search(before)
         if not is_place and places and prev_end is not None:
             is_place = bool(_LIST_JOIN.match(text[prev_end : c.char_start]))
         if is_place:
             places.append(c)
         prev_end = c.char_end
     return places
+
+
+def _place_candidates(countries: list[CountryMention]) -> tuple[list[CountryMention], list[int]]:
+    """The mentions that can name an event's place, by start (ties in ``countries`` order), and their starts."""
+    cands = sorted((c for c in countries if c.match_kind in _EVENT_PLACE_KINDS), key=lambda c: c.char_start)
+    return cands, [c.char_start for c in cands]
 
 
 def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
@@ -249,22 +260,6 @@ def _anchor(article: Article) -> date | None:
 
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
-
-
-def _dates_for(
-    dates: list[DateMention], sent: tuple[int, int], trigger_start: int, starts: list[int] | None = None
-) -> DateMention | None:
-    """The sentence's most precise resolved date ("on the 31st of January ... for the year 2018"),
-    the one nearest the trigger among equals.
-
-    ``starts``, when given, are the dates' ``char_start``s, ``dates`` sorted by them.
-    """
-    if starts is not None:
-        dates = dates[bisect_left(starts, sent[0]) : bisect_left(starts, sent[1])]
-    inside = [d for d in dates if sent[0] <= d.char_start < sent[1] and d.start is not None]
-    if not inside:
-        return None
-    return min(inside, key=lambda d: (_PRECISION_RANK[d.precision], abs(d.char_start - trigger_start)))
 
 
 def _participants(
@@ -317,6 +312,47 @@ def _type_of(trigger: Trigger, presented: bool) -> str | None:
     return trigger.event_type
 
 
+def _article_dates(article: Article, limit: int) -> list[DateMention]:
+    """The dates in the article before ``limit`` that can date an activity, left to right."""
+    # the page's own date line (between title and body) dates the page, not an activity
+    return [
+        d
+        for d in find_dates(article.text[:limit], _anchor(article))
+        if not article.title_end <= d.char_start < article.body_start
+    ]
+
+
+def _dated_in(dates: list[DateMention], starts: list[int], sent: tuple[int, int]) -> list[DateMention]:
+    """The resolved dates starting in the sentence, left to right (``starts``: the dates' sorted starts)."""
+    return [d for d in dates[bisect_left(starts, sent[0]) : bisect_left(starts, sent[1])] if d.start is not None]
+
+
+def _nearest_precise(inside: list[DateMention], trigger_start: int) -> DateMention | None:
+    """The most precise of a sentence's resolved dates ``inside`` ("on the 31st of January ... for the year
+    2018"), the one nearest the trigger among equals; ``None`` when there is none."""
+    if not inside:
+        return None
+    if len(inside) == 1:
+        return inside[0]
+    return min(inside, key=lambda d: (_PRECISION_RANK[d.precision], abs(d.char_start - trigger_start)))
+
+
+@lru_cache(maxsize=4096)
+def _trigger_of(written: str) -> Trigger | None:
+    """The lexicon entry of a trigger as written (any case or spacing), if any."""
+    return _lexicon()[1].get(" ".join(written.lower().split()))
+
+
+def _inside_any(spans: list[tuple[int, int]], reach: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside one of ``spans`` (sorted by start; ``reach[k]``: the
+    furthest end among ``spans[: k + 1]``)."""
+    k = bisect_right(spans, (start, _FAR)) - 1
+    return k >= 0 and reach[k] >= end
+
+
+_FAR = 1 << 62
+
+
 def extract_events(
     article: Article,
     countries: list[CountryMention],
@@ -329,38 +365,43 @@ def extract_events(
     """
     text = article.text
     limit = article_limit(text)
-    pattern, entries = _lexicon()
     sentences = article_sentences(text, limit)
     starts = _trigger_starts(text, limit)
     in_sentence = _sentence_trigger_matches(text, sentences, starts)
     if not any(in_sentence):
         _link([], [], counts, funders)
         return []
-    anchor = _anchor(article)
-    # the page's own date line (between title and body) dates the page, not an activity
-    dates = [d for d in find_dates(text[:limit], anchor) if not article.title_end <= d.char_start < article.body_start]
-    date_starts = [d.char_start for d in dates]  # find_dates lists them left to right
+    # the article's dates and their starts, found when the first event needs them
+    dates: list[DateMention] | None = None
+    date_starts: list[int] = []
     default_country = article.dateline_country_iso3 or article.primary_country_iso3
     # a trigger word inside an organisation's name ("Regional Conference on Migration") names no event;
     # only triggers written inside some registry name can be, so the names are looked up only then
     org_spans = (
-        [(m.start, m.end) for m in find_alias_matches(text, limit)]
+        sorted((m.start, m.end) for m in find_alias_matches(text, limit))
         if not _org_triggers().isdisjoint(_key(m) for ms in in_sentence for m in ms)
         else []
     )
+    org_reach: list[int] = []
+    for _, b in org_spans:
+        org_reach.append(max(b, org_reach[-1]) if org_reach else b)
     has_return: bool | None = None  # does the article report a return programme? (asked when needed)
+    candidates = _place_candidates(countries)
     places_by_sentence: dict[tuple[int, int], list[CountryMention]] = {}
-
+    # each count in the sentence holding it, in ``counts`` order (sentences are sorted and disjoint)
+    sent_starts = [s for s, _ in sentences]
     counts_by_sentence: dict[tuple[int, int], list[Count]] = {}
+    for c in counts:
+        k = bisect_right(sent_starts, c.char_start) - 1
+        if k >= 0 and c.char_start < sentences[k][1]:
+            counts_by_sentence.setdefault(sentences[k], []).append(c)
 
     def counts_in(sent: tuple[int, int]) -> list[Count]:
-        if sent not in counts_by_sentence:
-            counts_by_sentence[sent] = [c for c in counts if sent[0] <= c.char_start < sent[1]]
-        return counts_by_sentence[sent]
+        return counts_by_sentence.get(sent, [])
 
     def places_in(sent: tuple[int, int]) -> list[CountryMention]:
         if sent not in places_by_sentence:
-            places_by_sentence[sent] = _event_places(text, sent, countries)
+            places_by_sentence[sent] = _event_places(text, sent, countries, candidates)
         return places_by_sentence[sent]
 
     found: list[_Found] = []
@@ -371,17 +412,24 @@ def extract_events(
         places = places_in(sent)
         if not places and nxt is not None:
             places = places_in(nxt)
+        # worked out once per sentence, when its first event needs them
+        countries_here: list[str] = []
+        cities: list[str | None] = []
+        participants: float | None = None
+        dated: list[DateMention] | None = None
         presented: bool | None = None  # does the sentence present or release something? (asked once)
+        return_here: bool | None = None  # does the sentence have a return word? (asked once)
         prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
         prev_type: str | None = None
         for m in in_sentence[i]:
-            trig = entries.get(" ".join(m.group(0).lower().split()))
-            if trig is None or _GENERIC_AFTER.match(text, m.end(), sent[1]):
+            trig = _trigger_of(m.group(0))
+            m_start, m_end = m.span()
+            if trig is None or _GENERIC_AFTER.match(text, m_end, sent[1]):
                 continue
             # the title is a line of its own: a name does not run on from it into the body
-            if _not_an_activity(text, (sent[0], article.title_end if m.start() < article.title_end else sent[1]), m):
+            if _not_an_activity(text, (sent[0], article.title_end if m_start < article.title_end else sent[1]), m):
                 continue
-            if any(a <= m.start() and m.end() <= b for a, b in org_spans):
+            if org_spans and _inside_any(org_spans, org_reach, m_start, m_end):
                 continue
             if trig.presented_type and trig.event_type is None:
                 # a thing that is only an event when presented ("results") needs the verb close by
@@ -393,35 +441,45 @@ def extract_events(
             if event_type is None:
                 continue
             if event_type == "assistance" and prev_trigger is not None and prev_type not in (None, "assistance"):
-                if _DESCRIBES_BEFORE.match(text[prev_trigger : m.start()]):
+                if _DESCRIBES_BEFORE.match(text[prev_trigger:m_start]):
                     continue
-            prev_trigger, prev_type = m.end(), event_type
-            if event_type == "assistance" and has_return is None:
-                has_return = any(
-                    entries.get(_key(t), _NO_TRIGGER).event_type == "return"
-                    for t in _trigger_matches(text, 0, limit, starts)
-                ) and bool(_RETURN_WORD.search(text, 0, limit))
-            if event_type == "assistance" and has_return and _RETURN_WORD.search(text, sent[0], sent[1]):
-                # kits, transport, reintegration help given within a return programme are that programme
-                event_type = "return"
-            when = _dates_for(dates, sent, m.start(), date_starts)
+            prev_trigger, prev_type = m_end, event_type
+            if event_type == "assistance":
+                if return_here is None:
+                    return_here = bool(_RETURN_WORD.search(text, sent[0], sent[1]))
+                # only a sentence with a return word asks whether the article has a return programme
+                if return_here and has_return is None:
+                    has_return = bool(_RETURN_WORD.search(text, 0, limit)) and any(
+                        _trigger_type(t) == "return" for t in _trigger_matches(text, 0, limit, starts)
+                    )
+                if return_here and has_return:
+                    # kits, transport, reintegration help given within a return programme are that programme
+                    event_type = "return"
+            if dates is None:
+                dates = _article_dates(article, limit)
+                date_starts = [d.char_start for d in dates]  # find_dates lists them left to right
+            if dated is None:
+                dated = _dated_in(dates, date_starts, sent)
+                participants = _participants(text, counts, sent, nxt, counts_in)
+                countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
+                cities = [_city_for(next(p for p in places if p.country_iso3 == c), places) for c in countries_here]
+            when = _nearest_precise(dated, m_start)
             if when is None and i > 0 and not in_sentence[i - 1]:
                 # "Two activities took place in August. The first was a workshop ...": a date set
                 # by the sentence before, when that sentence names no activity of its own
-                when = _dates_for(dates, sentences[i - 1], sentences[i - 1][1], date_starts)
+                when = _nearest_precise(_dated_in(dates, date_starts, sentences[i - 1]), sentences[i - 1][1])
             base = dict(
                 article_id=article.article_id,
                 event_type=event_type,
-                trigger=text[m.start() : m.end()],
-                char_start=m.start(),
-                char_end=m.end(),
+                trigger=text[m_start:m_end],
+                char_start=m_start,
+                char_end=m_end,
                 start_date=when.start if when else None,
                 end_date=when.end if when else None,
                 date_precision=when.precision if when else None,
-                participants=_participants(text, counts, sent, nxt, counts_in),
+                participants=participants,
                 sentence=text[sent[0] : sent[1]],
             )
-            countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
             if event_type == "incident" and len(countries_here) > 1:
                 # a disaster striking several countries is one incident, not one per country
                 found.append(_Found(Event(**base, country_iso3=None), sent, True))
@@ -430,13 +488,15 @@ def extract_events(
                 found.append(_Found(Event(**base, country_iso3=default_country), sent, False))
                 continue
             for slot, iso3 in enumerate(countries_here):
-                place = next(p for p in places if p.country_iso3 == iso3)
-                found.append(
-                    _Found(Event(**base, country_iso3=iso3, city=_city_for(place, places), slot=slot), sent, True)
-                )
+                found.append(_Found(Event(**base, country_iso3=iso3, city=cities[slot], slot=slot), sent, True))
     events, owners = _merge(found)
     _link(events, owners, counts, funders)
     return [f.event for f in events]
+
+
+def _trigger_type(m: re.Match[str]) -> str | None:
+    """The default event type of a trigger match (``None`` when it has none)."""
+    return (_trigger_of(m.group(0)) or _NO_TRIGGER).event_type
 
 
 def _merge(found: list[_Found]) -> tuple[list[_Found], list[tuple[tuple[int, int], int]]]:
@@ -447,17 +507,21 @@ def _merge(found: list[_Found]) -> tuple[list[_Found], list[tuple[tuple[int, int
     """
     kept: list[_Found] = []
     owners: list[tuple[tuple[int, int], int]] = []
+    # both tests below need the same type: each mention is compared only with the kept events of its type
+    by_type: dict[str, list[int]] = {}
     for f in found:
-        twin = next((k for k in kept if _same_activity(k.event, f.event)), None)
+        same_type = by_type.setdefault(f.event.event_type, [])
+        twin = next((k for k in same_type if _same_activity(kept[k].event, f.event)), None)
         if twin is None and not f.explicit_place:
-            twin = next((k for k in kept if _same_type_and_days(k.event, f.event)), None)
+            twin = next((k for k in same_type if _same_type_and_days(kept[k].event, f.event)), None)
         if twin is None:
             kept.append(f)
+            same_type.append(len(kept) - 1)
             owners.append((f.sent, len(kept) - 1))
             continue
-        owners.append((f.sent, kept.index(twin)))
-        e, t = f.event, twin.event
-        twin.event = replace(
+        owners.append((f.sent, twin))
+        e, t = f.event, kept[twin].event
+        kept[twin].event = replace(
             t,
             # a programme run in several countries has no one country
             country_iso3=t.country_iso3 if t.country_iso3 == e.country_iso3 or not f.explicit_place else None,
@@ -509,17 +573,19 @@ def _link(
     span_starts = [s for s, _ in spans]
     ids: dict[int, str] = {}
 
-    def event_at(pos: int) -> str | None:
-        k = bisect_right(span_starts, pos) - 1
-        if k < 0 or pos >= spans[k][1]:
-            return None
-        i = first[spans[k]]
+    def id_of(i: int) -> str:
+        # an id is a hash: worked out once per event, and only for events something links to
         if i not in ids:
             ids[i] = events[i].event.event_id
         return ids[i]
 
+    def event_at(pos: int) -> str | None:
+        k = bisect_right(span_starts, pos) - 1
+        if k < 0 or pos >= spans[k][1]:
+            return None
+        return id_of(first[spans[k]])
+
     for c in counts:
         c.event_id = event_at(c.char_start)
-    only = events[0].event.event_id if len(events) == 1 else None
     for fm in funders:
-        fm.event_id = event_at(fm.char_start) or only
+        fm.event_id = event_at(fm.char_start) or (id_of(0) if len(events) == 1 else None)
