@@ -53,7 +53,12 @@ def read_bounded(path: Path) -> bytes:
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size <= MAX_FILE_BYTES:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            # ask for the size stat gave (+1 to notice growth), not for the limit: a 20 MB read buffer
+            # shrunk to a 3 KB page stays a memory mapping of its own, and 65,530 of them (the kernel's
+            # default map count) end the process when a batch holds 100,000 pages' bytes
+            data = fh.read(size + 1)
+            if len(data) > size:  # the file grew since stat: read on, still bounded
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
             if len(data) <= MAX_FILE_BYTES:
                 return data
             size = max(size, len(data))
