@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.discover import FoundFile, discover_files
 from flows.ingest import FileRecord, Prescan, RawFile, prescan, same_text_reason, share_fate
@@ -194,6 +195,9 @@ def mark_extraction_failures(records: list[FileRecord], failed: dict[str, str]) 
             r.reason = f"extraction failed (a bug, please report it): {failed[r.content_sha256]}"
 
 
+LOAD_MEMORY_LIMIT = "1GB"
+
+
 @dataclass
 class Extraction:
     """What extract-and-load put in the build."""
@@ -217,10 +221,16 @@ def extract_and_load(build: Path, scan: Prescan, uses_local_pool: bool) -> Extra
     inserted: list[pl.DataFrame] = []
     seconds: dict[str, float] = {"load": 0.0}
     processes: set[str] = set()
-    con = duckdb.connect(str(build))
+    # appended blocks can be written out and evicted: DuckDB's default cache (80% of RAM) would keep
+    # the whole archive's facts resident in the flow process
+    con = duckdb.connect(str(build), config={"memory_limit": LOAD_MEMORY_LIMIT})
     try:
         with local_pool(workers, len(scan.pending)) if uses_local_pool else nullcontext():
-            for result in ordered_window(extract_chunk_task.submit, chunks, window=2 * workers):
+            # quote() as for prescan_task; prefect-dask hands a quoted input to the task still wrapped,
+            # and its inputs are pickled for the workers anyway
+            wrap = quote if uses_local_pool else (lambda chunk: chunk)
+            submit = lambda chunk: extract_chunk_task.submit(wrap(chunk))  # noqa: E731
+            for result in ordered_window(submit, chunks, window=2 * workers):
                 began = time.perf_counter()
                 frames = drop_repeated_texts(result, seen_text)
                 append_facts(con, frames)
@@ -394,7 +404,9 @@ def pressfacts_flow(
         lap("discover")
         version = extractor_version()
         current = frozenset() if full_refresh else frozenset(s for s, v in prior.extracted.items() if v == version)
-        scan = prescan_task(files, current)
+        # quote(): Prefect would otherwise walk (and copy) every element of these large inputs to
+        # track dependencies, 10 s for 100,000 files
+        scan = prescan_task(quote(files), quote(current))
         lap("read")
         kept = {r.content_sha256 for r in scan.records if r.status == "unchanged"}
         withdraw = set(prior.extracted) - kept  # re-extracted contents are withdrawn, then appended again
