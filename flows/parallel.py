@@ -70,16 +70,23 @@ def process_chunk(raw_files: list[RawFile]) -> ChunkResult:
     segmented = time.perf_counter()
     facts = extract_facts(articles)
     failed = {f.article.content_sha256: f.error for f in facts if f.error is not None}
+    mark_extraction_failures(records, failed)
     for r in records:
-        if r.status == "loaded" and r.content_sha256 in failed:
-            r.status, r.articles = "failed", 0
-            r.reason = f"extraction failed (a bug, please report it): {failed[r.content_sha256]}"
-            text_keys.pop(r.source_file, None)
+        if r.status != "loaded":
+            text_keys.pop(r.source_file, None)  # its text is not recorded, so a later copy may load
     extracted = time.perf_counter()
     frames = facts_to_frames([f for f in facts if f.article.content_sha256 not in failed])
     done = time.perf_counter()
     seconds = {"segment": segmented - began, "extract": extracted - segmented, "frames": done - extracted}
     return ChunkResult(frames, records, text_keys, seconds, f"{socket.gethostname()}:{os.getpid()}")
+
+
+def mark_extraction_failures(records: list[FileRecord], failed: dict[str, str]) -> None:
+    """Files whose content an extractor failed on become ``failed`` (retried next run), with the error."""
+    for r in records:
+        if r.status == "loaded" and r.content_sha256 in failed:
+            r.status, r.articles = "failed", 0
+            r.reason = f"extraction failed (a bug, please report it): {failed[r.content_sha256]}"
 
 
 def chunked(items: list[RawFile], workers: int) -> list[list[RawFile]]:
@@ -193,7 +200,6 @@ def run_chunk(raw_files: list[RawFile]) -> ChunkResult:
 
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 def ordered_window(submit: Callable[[T], Any], items: Iterable[T], window: int) -> Iterator[Any]:

@@ -187,14 +187,6 @@ def extract_chunk_task(raw_files: list[RawFile]) -> ChunkResult:
     return run_chunk(raw_files)
 
 
-def mark_extraction_failures(records: list[FileRecord], failed: dict[str, str]) -> None:
-    """Files whose content an extractor failed on become ``failed`` (retried next run), with the error."""
-    for r in records:
-        if r.status == "loaded" and r.content_sha256 in failed:
-            r.status, r.articles = "failed", 0
-            r.reason = f"extraction failed (a bug, please report it): {failed[r.content_sha256]}"
-
-
 LOAD_MEMORY_LIMIT = "1GB"
 
 

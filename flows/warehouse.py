@@ -101,20 +101,6 @@ def append_facts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]
             con.execute(f"insert into raw.{name} by name select * from arrow")
 
 
-def replace_facts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], withdraw: set[str]) -> int:
-    """Withdraw the facts of contents in ``withdraw`` (digests), then append ``frames``, in one
-    transaction; returns the number of articles withdrawn."""
-    con.execute("begin")
-    try:
-        count = withdraw_facts(con, withdraw).height
-        append_facts(con, frames)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return count
-
-
 def replace_state(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     """Replace the rows of ``raw.<name>`` (a state table) with ``frame``."""
     arrow = frame.select(list(RAW_STATE_TABLES[name])).to_arrow()  # noqa: F841 - read by DuckDB by name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flows.extract.counts as counts_module
 from flows.facts import extract_facts, facts_to_frames
 from flows.ingest import FileRecord
-from flows.pipeline import mark_extraction_failures
+from flows.parallel import mark_extraction_failures
 from flows.segment import segment_page
 
 GOOD = "Forty officials trained in Honduras\n\nTegucigalpa - Forty officials took part in a workshop.\n"
