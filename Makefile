@@ -21,7 +21,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m flows.bench --sizes 1000,10000 --out warehouse/bench.json
 
-# the archive-scale run of the performance issue: ~45 min on 2 cores (corpora cached in /tmp)
+# the archive-scale run of the performance issue: ~12 min on 2 cores (corpora generated once, kept in /tmp)
 bench-large: $(STAMP)
 	$(BIN)/python -m flows.bench --sizes 1000,10000,100000 --out warehouse/bench.json
 
