@@ -202,7 +202,8 @@ class Extraction:
 
 def extract_and_load(build: Path, scan: Prescan, uses_local_pool: bool) -> Extraction:
     """Extract the pending files chunk by chunk (Prefect tasks, in parallel) and append each chunk's
-    facts to the build as it arrives, in file order; memory holds a few chunks, not the batch.
+    facts to the build as it arrives, in file order; memory holds the pending files' bytes (read once
+    for hashing) and a few chunks' articles and facts, not the batch's.
 
     A file whose decoded text an earlier file already gave is ``ignored`` and its facts dropped.
     """
