@@ -81,6 +81,18 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
 }
 
 # State kept in raw between runs (incremental runs): written by the flow, read by dbt.
+# A fact held back by validation: audit.quarantine (every run's, kept) and raw.quarantine (held back now).
+QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
+    "run_id": pl.String,
+    "fact_table": pl.String,
+    "fact_id": pl.String,
+    "article_id": pl.String,
+    "source_file": pl.String,
+    "expectation": pl.String,
+    "reason": pl.String,
+    "payload": pl.String,  # the fact as JSON
+}
+
 RAW_STATE_TABLES: dict[str, dict[str, pl.DataType]] = {
     # the landing folder as last seen: one row per file
     "sources": {
@@ -94,21 +106,12 @@ RAW_STATE_TABLES: dict[str, dict[str, pl.DataType]] = {
         "extractor_version": pl.String,
         "last_read_run_id": pl.String,
     },
-    # the run whose validation (audit.quarantine rows) holds for the facts now in raw: one row
+    # the latest validation and the build version (code, dbt project, suites) it checked with: one row
     "validation_run": {"run_id": pl.String, "build_version": pl.String},
     # the facts held back now: the quarantine rows (audit.quarantine's columns) of the validations
     # that still hold, i.e. of facts still in raw; validation of a run's new articles adds rows,
     # withdrawing an article removes its rows, a full validation replaces them all
-    "quarantine": {
-        "run_id": pl.String,
-        "fact_table": pl.String,
-        "fact_id": pl.String,
-        "article_id": pl.String,
-        "source_file": pl.String,
-        "expectation": pl.String,
-        "reason": pl.String,
-        "payload": pl.String,
-    },
+    "quarantine": QUARANTINE_COLUMNS,
     # the articles this run inserted or withdrew: what incremental dbt models rebuild
     # (a full refresh, on a dbt project or suite change, rebuilds everything)
     "changed_articles": {"article_id": pl.String},
@@ -150,14 +153,5 @@ AUDIT_TABLES: dict[str, dict[str, pl.DataType]] = {
         "severity": pl.String,  # critical | warning
         "details": pl.String,
     },
-    "quarantine": {
-        "run_id": pl.String,
-        "fact_table": pl.String,
-        "fact_id": pl.String,
-        "article_id": pl.String,
-        "source_file": pl.String,
-        "expectation": pl.String,
-        "reason": pl.String,
-        "payload": pl.String,  # the fact as JSON
-    },
+    "quarantine": QUARANTINE_COLUMNS,
 }
