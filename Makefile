@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-quick profile serve clean
+.PHONY: run test lint eval bench bench-quick profile serve clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench-quick: $(STAMP)
 # where extraction spends its time, one core: a table per step and warehouse/profile.html
 profile: $(STAMP)
 	$(BIN)/python -m flows.profile --pages 1000 --out warehouse/profile.html
+
+# extraction quality, each labelled set apart (dev, world, seeds, sample): needs ../shared
+eval: $(STAMP)
+	$(BIN)/python -m tools.eval
 
 serve: $(STAMP)
 	$(BIN)/pressfacts serve

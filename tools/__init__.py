@@ -1,0 +1,1 @@
+"""Developer tools (not installed): corpus generator, benchmark, profiler, evaluation, fact dump."""
