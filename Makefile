@@ -21,14 +21,14 @@ test: $(STAMP)
 # 1k, 10k and 100k pages, then one new page among 100k: ~12 min on 2 cores (corpora generated once,
 # kept in /tmp); bench-quick stops at 10k (~3 min)
 bench: $(STAMP)
-	$(BIN)/python -m flows.bench --sizes 1000,10000,100000 --out warehouse/bench.json
+	$(BIN)/python -m tools.bench --sizes 1000,10000,100000 --out warehouse/bench.json
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m flows.bench --sizes 1000,10000 --out warehouse/bench.json
+	$(BIN)/python -m tools.bench --sizes 1000,10000 --out warehouse/bench.json
 
 # where extraction spends its time, one core: a table per step and warehouse/profile.html
 profile: $(STAMP)
-	$(BIN)/python -m flows.profile --pages 1000 --out warehouse/profile.html
+	$(BIN)/python -m tools.profile --pages 1000 --out warehouse/profile.html
 
 # extraction quality, each labelled set apart (dev, world, seeds, sample): needs ../shared
 eval: $(STAMP)

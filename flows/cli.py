@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, configure_prefect
+from flows.summary import format_summary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,7 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from flows.export import export_marts
+    from flows.serve.export import export_marts
 
     try:
         paths = export_marts(args.warehouse, args.out, args.format)
@@ -81,7 +82,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from flows.report import write_report
+    from flows.serve.report import write_report
 
     out = args.out or args.warehouse.parent / "report.html"
     try:
@@ -99,12 +100,12 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     configure_prefect()
     try:
-        from flows.parallel import ensure_api_server, task_runner_kind, worker_count
+        from flows.runners import ensure_api_server, task_runner_kind, worker_count
 
         if task_runner_kind() == "dask":
             worker_count()  # a bad setting fails here, before any server starts
             ensure_api_server()
-        from flows.pipeline import pressfacts_flow
+        from flows.flow import pressfacts_flow
     except ValueError as exc:
         print(f"pressfacts: {exc}", file=sys.stderr)
         return 2
@@ -120,63 +121,6 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     print(format_summary(summary, time.perf_counter() - began))
     return 0
-
-
-def format_summary(summary, seconds: float) -> str:
-    """The few lines a person wants after a run."""
-    f = summary.facts
-    lines = [
-        f"pressfacts run {summary.run_id}: {summary.status} in {seconds:.1f} s",
-        f"  files     {summary.files_seen} seen: {summary.files_loaded} loaded, {summary.files_unchanged} unchanged, "
-        f"{summary.files_ignored} ignored, {summary.files_failed} failed; {summary.files_removed} removed",
-        f"  articles  {summary.articles} read this run, {f.get('dim_articles', 0)} in the warehouse",
-        f"  facts     {f.get('fct_counts', 0)} counts, {f.get('fct_country_mentions', 0)} country mentions, "
-        f"{f.get('fct_funding_mentions', 0)} funding mentions, {f.get('fct_events', 0)} events",
-        f"  checks    {summary.validation}",
-        f"  warehouse {summary.warehouse}",
-    ]
-    if summary.docs_dir is not None:
-        lines.append(f"  docs      {summary.docs_dir / 'index.html'}")
-    if summary.refused:
-        lines.append("  not loaded:")
-        lines.extend(f"    {name}: {status}: {reason}" for name, status, reason in summary.refused)
-    return "\n".join(lines)
-
-
-def format_markdown(summary) -> str:
-    """The run summary as markdown, for the Prefect UI."""
-    f = summary.facts
-    rows = [
-        ("status", summary.status),
-        ("files seen", summary.files_seen),
-        ("loaded / unchanged / ignored / failed / removed",
-         f"{summary.files_loaded} / {summary.files_unchanged} / {summary.files_ignored} / "
-         f"{summary.files_failed} / {summary.files_removed}"),
-        ("articles read this run", summary.articles),
-        ("articles in the warehouse", f.get("dim_articles", 0)),
-        ("counts", f.get("fct_counts", 0)),
-        ("country mentions", f.get("fct_country_mentions", 0)),
-        ("funding mentions", f.get("fct_funding_mentions", 0)),
-        ("events", f.get("fct_events", 0)),
-        ("validation", summary.validation),
-        ("warehouse", summary.warehouse),
-        ("docs", summary.docs_dir / "index.html" if summary.docs_dir else "not built"),
-    ]  # fmt: skip
-    out = [f"# pressfacts run {summary.run_id}", "", "| measure | value |", "| --- | --- |"]
-    out += [f"| {k} | {v} |" for k, v in rows]
-    if summary.top_countries:
-        out += [
-            "",
-            "## Top countries (articles mentioning them)",
-            "",
-            "| country | articles |",
-            "| --- | --- |",
-        ]
-        out += [f"| {c} | {n} |" for c, n in summary.top_countries]
-    if summary.refused:
-        out += ["", "## Files not loaded", "", "| file | status | reason |", "| --- | --- | --- |"]
-        out += [f"| {name} | {status} | {reason} |" for name, status, reason in summary.refused]
-    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":

@@ -18,8 +18,9 @@ DEPLOYMENT_NAME = "pressfacts-scheduled"
 def build_deployment(source: Path, warehouse: Path, docs: Path | None, cron: str = DEFAULT_CRON):
     """The Prefect deployment of the flow: cron schedule, parameters, one run at a time."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.deployments.runner import EntrypointType
 
-    from flows.pipeline import pressfacts_flow
+    from flows.flow import pressfacts_flow
 
     return pressfacts_flow.to_deployment(
         name=DEPLOYMENT_NAME,
@@ -32,6 +33,9 @@ def build_deployment(source: Path, warehouse: Path, docs: Path | None, cron: str
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
         description="Load new and changed press-release pages from the landing folder into the warehouse.",
         tags=["pressfacts"],
+        # "flows.flow:pressfacts_flow", imported by module path: a file-path entrypoint would put the
+        # flow's folder first on sys.path, where a project module could shadow the standard library
+        entrypoint_type=EntrypointType.MODULE_PATH,
     )
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from flows.bench import benchmark, corpus_dir, ensure_corpus, markdown_table
+from tools.bench import benchmark, corpus_dir, ensure_corpus, markdown_table
 
 
 def test_corpus_is_cached_by_size_and_seed(tmp_path):
@@ -41,8 +41,8 @@ def test_benchmark_report_shape(tmp_path):
 
 
 def test_profile_times_every_step_over_every_article(tmp_path):
-    from flows.profile import main, step_times
     from flows.settings import SAMPLE_DIR
+    from tools.profile import main, step_times
 
     spent = step_times(SAMPLE_DIR)
     assert set(spent) == {"read+segment", "countries", "counts", "funders", "events", "articles"}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.extract.countries import extract_countries, fold, primary_country, resolve_place
-from flows.model import Article
+from flows.articles.model import Article
+from flows.facts.countries import extract_countries, fold, primary_country, resolve_place
 from flows.reference import SEEDS_DIR
 
 SHARED_SEEDS = Path("/work/shared/seeds")

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.extract.counts import extract_counts
-from flows.model import Article, Count, CountryMention
+from flows.articles.model import Article
+from flows.facts.counts import extract_counts
+from flows.facts.model import Count, CountryMention
 
 
 def _article(text: str, title: str = "", primary: str | None = None) -> Article:

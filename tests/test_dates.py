@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.extract.dates import find_dates, parse_date_text
+from flows.language.dates import find_dates, parse_date_text
 
 
 @pytest.mark.parametrize(
@@ -137,14 +137,14 @@ def _date_texts(draw: st.DrawFn) -> str:
 
 
 def _full_scan(text: str) -> list[tuple[str, tuple[int, int], dict]]:
-    from flows.extract.dates import _COMPILED, _RELATIVE
+    from flows.language.dates import _COMPILED, _RELATIVE
 
     found = [(name, m.span(), m.groupdict()) for name, rx in _COMPILED for m in rx.finditer(text)]
     return found + [("relative", m.span(), {}) for m in _RELATIVE.finditer(text)]
 
 
 def _fast_scan(text: str) -> list[tuple[str, tuple[int, int], dict]]:
-    from flows.extract.dates import _scan
+    from flows.language.dates import _scan
 
     scanned = _scan(text)
     found = [(name, m.span(), m.groupdict()) for name, ms in scanned.patterns for m in ms]

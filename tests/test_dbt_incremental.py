@@ -17,9 +17,9 @@ import polars as pl
 import pytest
 from test_dbt_project import make_project, query, write_warehouse
 
-from flows.model import stable_id
-from flows.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
-from flows.transform import DbtBuildError, run_dbt_build
+from flows.articles.model import stable_id
+from flows.store.dbt_runner import DbtBuildError, run_dbt_build
+from flows.store.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 
 MARTS = [
     "dim_articles", "dim_countries", "dim_funders", "fct_country_mentions", "fct_counts",

@@ -16,10 +16,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.model import stable_id
+from flows.articles.model import stable_id
 from flows.reference import read_seed
-from flows.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
-from flows.transform import (
+from flows.store.dbt_runner import (
     DBT_PROJECT_DIR,
     DbtBuildError,
     DbtBuildResult,
@@ -27,6 +26,7 @@ from flows.transform import (
     run_dbt_docs,
     run_dbt_parse,
 )
+from flows.store.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 
 # warehouse-contract.md: the published tables and the columns each must have.
 CONTRACT: dict[str, list[str]] = {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.discover import discover_files
-from flows.ingest import read_and_segment
+from flows.chunks import read_and_segment
+from flows.sources.discover import discover_files
 
 ARTICLE = (
     "Forty officials trained in Tegucigalpa\n\nTegucigalpa - Forty officials took part in a workshop on asylum law.\n"
@@ -58,7 +58,7 @@ def test_every_file_gets_a_record_and_bad_ones_a_reason(tmp_path):
 def test_holding_many_files_bytes_costs_no_memory_mapping_per_file(tmp_path):
     # a read buffer sized for the 20 MB limit and shrunk to the page stays a mapping of its own;
     # a batch of 100,000 pages then hits the kernel's 65,530 mappings and the process dies
-    from flows.ingest import prescan
+    from flows.sources.scan import prescan
 
     for n in range(3000):
         (tmp_path / f"{n:05d}.txt").write_text(f"Headline {n}\n\nGeneva - Page {n} body text.\n")

@@ -67,7 +67,7 @@ SEED_FLOORS = {
 
 @pytest.fixture(scope="module")
 def real_warehouse(tmp_path_factory, shared_dir, prefect_harness):
-    from flows.pipeline import pressfacts_flow
+    from flows.flow import pressfacts_flow
 
     src = tmp_path_factory.mktemp("landing")
     for path in sorted((shared_dir / "seeds").glob("*")) + sorted((shared_dir / "corpus" / "dev").glob("*.txt")):

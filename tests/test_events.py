@@ -7,8 +7,9 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.extract.events import extract_events
-from flows.model import Article, Count, CountryMention, FundingMention
+from flows.articles.model import Article
+from flows.facts.events import extract_events
+from flows.facts.model import Count, CountryMention, FundingMention
 
 
 def _article(text: str, published: date | None = date(2019, 6, 6), dateline: str | None = None) -> Article:
@@ -178,7 +179,7 @@ _TRIGGER_WORDS = [
     st.sampled_from([" ", "\n", "  ", "-"]),
 )
 def test_trigger_search_at_first_words_equals_a_full_regex_scan(words: list[str], space: str) -> None:
-    from flows.extract.events import _lexicon, _trigger_matches, _trigger_starts
+    from flows.facts.events import _lexicon, _trigger_matches, _trigger_starts
 
     text = space.join(words)
     fast = [m.span() for m in _trigger_matches(text, 0, len(text), _trigger_starts(text, len(text)))]

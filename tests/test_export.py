@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy
 
-from flows.export import HXL_TAGS, ExportError, export_marts, hxl_row
+from flows.serve.export import HXL_TAGS, ExportError, export_marts, hxl_row
 from flows.settings import SAMPLE_DIR
 
 SAMPLE_PAGES = ("a_nav_honduras_returns.txt", "c_regional_costa_rica_survey.txt", "d_listing_mesoamerica.txt")
@@ -50,7 +50,7 @@ def build_sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     warehouse = root / "pressfacts.duckdb"
     if warehouse.exists():
         return warehouse
-    from flows.pipeline import pressfacts_flow
+    from flows.flow import pressfacts_flow
 
     source = root / "pages"
     source.mkdir(parents=True, exist_ok=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import flows.extract.counts as counts_module
-from flows.facts import extract_facts, facts_to_frames
-from flows.ingest import FileRecord
-from flows.parallel import mark_extraction_failures
-from flows.segment import segment_page
+import flows.facts.counts as counts_module
+from flows.articles.segment import segment_page
+from flows.facts.extract import extract_facts
+from flows.sources.ledger import FileRecord, mark_extraction_failures
+from flows.store.frames import facts_to_frames
 
 GOOD = "Forty officials trained in Honduras\n\nTegucigalpa - Forty officials took part in a workshop.\n"
 BAD = "Job fair hires 120 migrants\n\nSan Pedro Sula - A job fair hired 120 returned migrants. BOOM.\n"

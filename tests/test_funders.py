@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.extract.funders import extract_funders
-from flows.model import Article
+from flows.articles.model import Article
+from flows.facts.funders import extract_funders
 from flows.reference import SEEDS_DIR
 
 
@@ -155,7 +155,7 @@ _CUE_WORDS = [
     st.sampled_from([" ", "  ", "\n", " \u00a0"]),
 )
 def test_cue_search_at_openers_equals_a_full_regex_scan(words: list[str], space: str) -> None:
-    from flows.extract.funders import _POST_CUE, _PRE_CUE, _cue_matches, _cue_sentences
+    from flows.facts.funders import _POST_CUE, _PRE_CUE, _cue_matches, _cue_sentences
 
     text = space.join(words) + "."
     for sentence in _cue_sentences(text, len(text)):
@@ -167,7 +167,7 @@ def test_cue_search_at_openers_equals_a_full_regex_scan(words: list[str], space:
 @settings(max_examples=500)
 @given(st.text(alphabet=["a", "B", " ", "\n", "\t", "\u00a0", "\u2019", "\u0130", "\u00df"], max_size=30))
 def test_collapse_maps_every_character_back(text: str) -> None:
-    from flows.extract.funders import _collapse
+    from flows.facts.funders import _collapse
 
     collapsed, offsets = _collapse(text)
     assert collapsed == " ".join(text.split()).replace("\u2019", "'").lower()

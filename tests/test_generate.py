@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from flows import generate
-from flows.extract.countries import resolve_place
-from flows.generate import FILES_PER_FOLDER, LAYOUTS, generate_corpus, generate_page, page_path
-from flows.reading import read_page
+from flows.articles.decode import read_page
+from flows.articles.segment import segment_page
+from flows.facts.countries import resolve_place
 from flows.reference import read_seed
-from flows.segment import segment_page
+from tools import generate
+from tools.generate import FILES_PER_FOLDER, LAYOUTS, generate_corpus, generate_page, page_path
 
 PAGES = 240  # enough for every layout to appear several times
 

@@ -9,7 +9,8 @@ import textwrap
 import duckdb
 import pytest
 
-from flows.pipeline import pressfacts_flow, warehouse_lock
+from flows.flow import pressfacts_flow
+from flows.store.build import warehouse_lock
 
 PAGE_A = """Forty officials trained on asylum law in Honduras
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.extract.numbers import find_numbers, trie_alternation, words_to_number
+from flows.language.numerals import find_numbers, trie_alternation, words_to_number
 
 
 def _one(text: str):

@@ -12,20 +12,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import flows.parallel as parallel
-from flows.discover import discover_files
-from flows.ingest import prescan
-from flows.parallel import (
-    chunked,
-    local_pool,
-    make_task_runner,
-    ordered_window,
-    process_chunk,
-    run_chunk,
-    task_runner_kind,
-    worker_count,
-)
+import flows.chunks as chunk_module
+import flows.runners as runners
+from flows.chunks import chunked, process_chunk
+from flows.runners import local_pool, make_task_runner, ordered_window, run_chunk, task_runner_kind, worker_count
 from flows.settings import SAMPLE_DIR
+from flows.sources.discover import discover_files
+from flows.sources.scan import prescan
 
 MARTS = ("dim_articles", "fct_counts", "fct_country_mentions", "fct_funding_mentions", "fct_events")
 
@@ -43,7 +36,7 @@ def test_chunks_are_contiguous_bounded_and_cover_every_file():
     items = list(range(10_001))
     chunks = chunked(items, workers=2)
     assert [x for c in chunks for x in c] == items
-    assert all(parallel.MIN_CHUNK_FILES <= len(c) <= parallel.MAX_CHUNK_FILES for c in chunks[:-1])
+    assert all(chunk_module.MIN_CHUNK_FILES <= len(c) <= chunk_module.MAX_CHUNK_FILES for c in chunks[:-1])
     assert len(chunks) >= 8  # a few per worker, so both stay busy to the end
     assert chunked([], workers=2) == []
     assert len(chunked(list(range(30)), workers=8)) == 2  # never below the minimum chunk
@@ -71,7 +64,7 @@ def test_ordered_window_keeps_order_and_bounds_work_in_flight():
 def test_worker_processes_extract_exactly_what_the_flow_process_does(monkeypatch):
     chunks = _sample_chunks()
     inline = [process_chunk(c) for c in chunks]
-    monkeypatch.setattr(parallel, "LOCAL_POOL_MIN_FILES", 1)
+    monkeypatch.setattr(runners, "LOCAL_POOL_MIN_FILES", 1)
     with local_pool(workers=2, files=len(chunks)) as pool:
         assert pool is not None
         pooled = [run_chunk(c) for c in chunks]
@@ -83,7 +76,7 @@ def test_worker_processes_extract_exactly_what_the_flow_process_does(monkeypatch
 
 
 def test_small_batches_and_one_worker_need_no_pool():
-    with local_pool(workers=2, files=parallel.LOCAL_POOL_MIN_FILES - 1) as pool:
+    with local_pool(workers=2, files=runners.LOCAL_POOL_MIN_FILES - 1) as pool:
         assert pool is None
     with local_pool(workers=1, files=10_000) as pool:
         assert pool is None
@@ -118,7 +111,7 @@ def _marts(warehouse: Path) -> dict[str, list[tuple]]:
 @pytest.mark.e2e
 def test_a_text_repeated_in_a_later_chunk_is_recorded_once(tmp_path, monkeypatch, prefect_harness):
     """One page saved as UTF-8 and as UTF-16 lands in two chunks: facts once, the copy ignored."""
-    from flows.pipeline import pressfacts_flow
+    from flows.flow import pressfacts_flow
 
     src = tmp_path / "landing"
     src.mkdir()
@@ -126,8 +119,8 @@ def test_a_text_repeated_in_a_later_chunk_is_recorded_once(tmp_path, monkeypatch
     (src / "a.txt").write_text(page, encoding="utf-8")
     (src / "b.txt").write_bytes((SAMPLE_DIR / "b_news_bangladesh_coxs_bazar.txt").read_bytes())
     (src / "c.txt").write_text(page, encoding="utf-16")
-    monkeypatch.setattr(parallel, "MIN_CHUNK_FILES", 1)
-    monkeypatch.setattr(parallel, "MAX_CHUNK_FILES", 1)  # one file per chunk
+    monkeypatch.setattr(chunk_module, "MIN_CHUNK_FILES", 1)
+    monkeypatch.setattr(chunk_module, "MAX_CHUNK_FILES", 1)  # one file per chunk
     summary = pressfacts_flow(src, tmp_path / "wh" / "pressfacts.duckdb")
     assert (summary.files_loaded, summary.files_ignored) == (2, 1)
     con = duckdb.connect(str(tmp_path / "wh" / "pressfacts.duckdb"), read_only=True)
@@ -145,11 +138,11 @@ def test_a_local_dask_cluster_of_two_workers_builds_the_same_warehouse(tmp_path,
     """The distributed runner (prefect-dask, two worker processes) against the default one, row for row."""
     from prefect.settings import PREFECT_API_URL
 
-    from flows.pipeline import pressfacts_flow
+    from flows.flow import pressfacts_flow
 
     # the Dask workers are other processes: they find the test server through the environment
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
-    monkeypatch.setattr(parallel, "MIN_CHUNK_FILES", 2)
+    monkeypatch.setattr(chunk_module, "MIN_CHUNK_FILES", 2)
     local = pressfacts_flow(SAMPLE_DIR, tmp_path / "local" / "pressfacts.duckdb")
     on_dask = pressfacts_flow.with_options(task_runner=make_task_runner("dask", workers=2))
     distributed = on_dask(SAMPLE_DIR, tmp_path / "dask" / "pressfacts.duckdb")

@@ -17,11 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.extract.countries import resolve_place
-from flows.facts import extract_article
-from flows.model import Article, stable_id
-from flows.reading import Page, UnreadableFile, read_page
-from flows.segment import segment_page
+from flows.articles.decode import Page, read_page
+from flows.articles.model import Article, stable_id
+from flows.articles.segment import segment_page
+from flows.facts.countries import resolve_place
+from flows.facts.extract import extract_article
+from flows.sources.scan import UnreadableFile
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -9,8 +9,8 @@ import shutil
 import duckdb
 import pytest
 
-from flows.pipeline import pressfacts_flow
-from flows.validate import EXPECTATIONS_DIR
+from flows.checks.suites import EXPECTATIONS_DIR
+from flows.flow import pressfacts_flow
 
 CLEAN = """Forty officials trained on asylum law in Honduras
 

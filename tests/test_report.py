@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from test_export import build_sample_warehouse
 
-from flows.export import ExportError
-from flows.report import nice_ticks, wrap_label, write_report
+from flows.serve.export import ExportError
+from flows.serve.report import nice_ticks, wrap_label, write_report
 
 CHARTS = ("chart-timeline", "chart-countries", "chart-funders", "chart-event-types")
 

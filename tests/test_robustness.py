@@ -30,9 +30,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.discover import discover_files
-from flows.ingest import MAX_ARTICLE_CHARS, cap_article, read_and_segment
-from flows.reading import MAX_FILE_BYTES, UnreadableFile, decode_bytes, read_page, repair_mojibake
+from flows.articles.decode import decode_bytes, read_page, repair_mojibake
+from flows.articles.pages import MAX_ARTICLE_CHARS, cap_article
+from flows.chunks import read_and_segment
+from flows.sources.discover import discover_files
+from flows.sources.scan import MAX_FILE_BYTES, UnreadableFile
 
 REPO = Path(__file__).resolve().parent.parent
 WORDS = ["Twelve", "Fifteen", "Eighteen", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty",
@@ -161,7 +163,7 @@ def test_a_file_over_the_limit_is_never_read_into_memory(tmp_path: Path) -> None
     big = tmp_path / "huge.txt"
     with big.open("wb") as fh:
         fh.truncate(MAX_FILE_BYTES * 3)  # sparse: no disk used
-    from flows.extract.countries import resolve_place  # noqa: F401 - its gazetteer is not the file's memory
+    from flows.facts.countries import resolve_place  # noqa: F401 - its gazetteer is not the file's memory
 
     tracemalloc.start()
     try:
@@ -174,7 +176,7 @@ def test_a_file_over_the_limit_is_never_read_into_memory(tmp_path: Path) -> None
 
 
 def test_pathological_pages_finish_in_bounded_time(tmp_path: Path) -> None:
-    from flows.facts import extract_facts
+    from flows.facts.extract import extract_facts
 
     (tmp_path / "one_line.txt").write_text("word " * 600_000)
     (tmp_path / "numbers.txt").write_text(_numbers_page())
@@ -190,7 +192,7 @@ def test_pathological_pages_finish_in_bounded_time(tmp_path: Path) -> None:
 
 
 def test_cap_article_keeps_title_head_and_ids() -> None:
-    from flows.segment import segment_page
+    from flows.articles.segment import segment_page
 
     [a] = segment_page(_numbers_page(), "n.txt", "0" * 64)
     capped = cap_article(a, 5000)
@@ -319,7 +321,7 @@ def _build_landing(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def landing_run(tmp_path_factory, prefect_harness):
     """The real flow, once, over the landing folder: (summary, seconds, read-only connection)."""
-    from flows.pipeline import pressfacts_flow
+    from flows.flow import pressfacts_flow
 
     tmp = tmp_path_factory.mktemp("robust")
     src = _build_landing(tmp)
@@ -482,7 +484,7 @@ def kill_scenario(tmp_path_factory):
     A new page lands before each killed run: runs are incremental, and one with nothing new
     would skip validation and dbt.
     """
-    from flows.transform import default_build_dir
+    from flows.store.dbt_runner import default_build_dir
 
     tmp = tmp_path_factory.mktemp("kill")
     source = tmp / "landing"

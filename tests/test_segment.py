@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.reading import read_page
-from flows.segment import parse_date_line, segment_page
+from flows.articles.decode import read_page
+from flows.articles.segment import parse_date_line, segment_page
 
 NAV_PAGE = """-
 Who we are

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.extract import counts, numbers
+from flows.facts import counts
+from flows.language import numerals as numbers
 
 _PIECES = [
     " ", "  ", "\n", ",", ":", "(", ";", "-", "of", "Of", "OF", "whom", "them", "these", "including", "INCLUDING",

@@ -8,7 +8,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.extract.events import (
+from flows.articles.model import Article
+from flows.facts.events import (
     _LIST_JOIN,
     _LOCATIVE,
     _SEAT_BEFORE,
@@ -19,8 +20,8 @@ from flows.extract.events import (
     _same_type_and_days,
     extract_events,
 )
-from flows.extract.events import _event_places as event_places
-from flows.model import Article, CountryMention, Event
+from flows.facts.events import _event_places as event_places
+from flows.facts.model import CountryMention, Event
 
 
 def _plain_places(text: str, sent: tuple[int, int], countries: list[CountryMention]) -> list[CountryMention]:

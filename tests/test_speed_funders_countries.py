@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.extract.countries import _FOLD, _longest_non_overlapping, _Match, extract_countries, fold
-from flows.extract.funders import _IRREGULAR_SPACE, _collapse, find_alias_matches
-from flows.model import Article
+from flows.articles.model import Article
+from flows.facts.countries import _FOLD, _longest_non_overlapping, _Match, extract_countries, fold
+from flows.facts.funders import _IRREGULAR_SPACE, _collapse, find_alias_matches
 
 # Characters that exercise every branch: ASCII, accents, characters whose lower case is longer
 # ("İ"), characters outside the fold table, and every kind of white space.

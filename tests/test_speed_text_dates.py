@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flows.extract.dates import _COMPILED, _RELATIVE, _scan, find_dates
-from flows.extract.text import sentence_spans
+from flows.language.dates import _COMPILED, _RELATIVE, _scan, find_dates
+from flows.language.text import sentence_spans
 
 
 def _full(text: str) -> list[tuple[str, tuple[int, int]]]:

@@ -1,4 +1,5 @@
-from flows.extract.text import contact_block_start, redact_personal_data, sentence_spans
+from flows.articles.redact import redact_personal_data
+from flows.language.text import contact_block_start, sentence_spans
 
 
 def _sentences(text: str) -> list[str]:

@@ -16,20 +16,18 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.schema import AUDIT_TABLES, RAW_TABLES
-from flows.validate import (
+from flows.checks.frames import read_frame, span_holds_number
+from flows.checks.gate import ValidationFailed, validate_facts
+from flows.checks.suites import (
     ARTICLE_QUARANTINED,
     EXPECTATIONS_DIR,
     SUITE_RAN,
     SUITES,
     ReferenceSets,
     SuiteDefinitionError,
-    ValidationFailed,
     load_suite_definition,
-    read_frame,
-    span_holds_number,
-    validate_facts,
 )
+from flows.store.schema import AUDIT_TABLES, RAW_TABLES
 
 REFERENCE = ReferenceSets(country_codes=("MEX", "GTM", "USA", "HND"), funder_ids=("US-GOV-1", "CA-3"))
 
@@ -368,7 +366,7 @@ def test_a_broken_suite_fails_the_run_instead_of_passing(strict) -> None:
 
 
 def test_real_reference_seeds_when_present(db: Path) -> None:
-    from flows.validate import load_reference
+    from flows.checks.suites import load_reference
 
     reference = load_reference()
     if reference.country_codes is None:

@@ -17,8 +17,11 @@ import polars as pl
 import pytest
 from test_validate import CLEAN_TEXT, ODD_TEXT, REFERENCE, _article, _count, _tables, _write_db
 
-from flows.schema import RAW_STATE_TABLES, RAW_TABLES
-from flows.validate import SCOPE_VIEW, SUITES, apply_quarantine, validate_facts
+from flows.checks.frames import SCOPE_VIEW
+from flows.checks.gate import validate_facts
+from flows.checks.quarantine import apply_quarantine
+from flows.checks.suites import SUITES
+from flows.store.schema import RAW_STATE_TABLES, RAW_TABLES
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -158,7 +161,7 @@ def test_the_scope_view_is_removed_and_an_unknown_scope_finds_nothing(db: Path) 
 def test_an_empty_scope_returns_at_once_without_great_expectations(db: Path) -> None:
     code = (
         "import sys, duckdb, polars as pl\n"
-        "from flows.validate import validate_facts\n"
+        "from flows.checks.gate import validate_facts\n"
         f"con = duckdb.connect({str(db)!r}, read_only=True)\n"
         "out = validate_facts(con, 'r', scope=pl.DataFrame({'article_id': []}, schema={'article_id': pl.String}))\n"
         "assert out.results.is_empty() and out.quarantine.is_empty() and out.failed_suites == []\n"

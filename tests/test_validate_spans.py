@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.validate import span_holds_number, spans_hold_numbers
+from flows.checks.frames import span_holds_number, spans_hold_numbers
 
 PIECES = st.sampled_from(
     ["1", "12", "195", "2.5", "1,195", "1 195", "4,000,000", "0.75", "40", "%", "$", "US$ ", "€", " ", "-", "'",

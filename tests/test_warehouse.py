@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from flows.warehouse import build_path, discard_build, publish, remove_stale_builds, start_build
+from flows.store.build import build_path, discard_build, publish, remove_stale_builds, start_build
 
 
 def test_publish_replaces_the_file_and_failed_builds_are_kept_then_pruned(tmp_path):

@@ -16,9 +16,10 @@ from pathlib import Path
 
 
 def dump(folder: Path) -> list[str]:
-    from flows.facts import extract_facts, facts_to_frames
-    from flows.discover import discover_files
-    from flows.ingest import read_and_segment
+    from flows.chunks import read_and_segment
+    from flows.facts.extract import extract_facts
+    from flows.sources.discover import discover_files
+    from flows.store.frames import facts_to_frames
 
     files = discover_files(folder)
     articles, records = read_and_segment(files)

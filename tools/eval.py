@@ -34,15 +34,36 @@ def build_and_score(name: str, out: Path, details: bool) -> dict:
     source, gold = SETS[name]
     warehouse = out / f"{name}.duckdb"
     run = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--source", str(source), "--warehouse", str(warehouse),
-         "--docs", str(out / f"{name}-docs"), "--full-refresh"],
-        capture_output=True, text=True, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "run",
+            "--source",
+            str(source),
+            "--warehouse",
+            str(warehouse),
+            "--docs",
+            str(out / f"{name}-docs"),
+            "--full-refresh",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     if run.returncode != 0:
         raise SystemExit(f"{name}: the run failed\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     report = out / f"{name}.json"
-    args = [sys.executable, str(SHARED / "eval" / "score.py"), "--warehouse", str(warehouse), "--gold", str(gold),
-            "--json", str(report)]
+    args = [
+        sys.executable,
+        str(SHARED / "eval" / "score.py"),
+        "--warehouse",
+        str(warehouse),
+        "--gold",
+        str(gold),
+        "--json",
+        str(report),
+    ]
     scored = subprocess.run(args + (["--details"] if details else []), capture_output=True, text=True, check=True)
     (out / f"{name}.txt").write_text(scored.stdout)
     if details:

@@ -1,1 +1,0 @@
-"""Fact extractors: countries, counts, funders and events, each in its own module."""

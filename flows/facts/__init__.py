@@ -1,0 +1,1 @@
+"""Stage 3, facts: countries, counts, funders and events extracted from each article, with character spans."""

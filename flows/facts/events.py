@@ -1,0 +1,592 @@
+"""The events extractor: specific activities an article reports as happening or about to happen.
+
+A trigger lexicon (``event_triggers.csv``: phrase -> event type) finds the words
+naming an activity; the sentence around it gives the place (countries from the
+country extractor), dates (``flows.language.dates``) and participants (counts).
+One event per place; repeated mentions of one activity in one place merge.
+Counts and funding mentions that belong to an event get its ``event_id``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+
+import ahocorasick
+
+from flows.articles.model import Article
+from flows.facts.funders import article_limit, article_sentences, find_alias_matches, load_registry
+from flows.facts.model import Count, CountryMention, Event, FundingMention
+from flows.language.dates import DateMention, find_dates
+from flows.language.text import build_automaton
+from flows.reference import read_seed
+
+# A plan, guide or study becomes a launch when the sentence presents or releases it.
+_PRESENTED = re.compile(
+    r"\b(?:launch(?:es|ed|ing)?|present(?:s|ed|ing)?|releas(?:e|es|ed|ing)|publish(?:es|ed|ing)?"
+    r"|unveil(?:s|ed|ing)?|sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?|approv(?:e|es|ed|ing)|introduc(?:e|es|ed|ing)"
+    r"|compiles?|compiled)\b",
+    re.IGNORECASE,
+)
+# A trigger in a statement about why activities matter is not an activity ("training is vital").
+_GENERIC_AFTER = re.compile(
+    r"\s+(?:is|are|remains?)\s+(?:\w+\s+)?(?:vital|key|important|essential|crucial|necessary|fundamental"
+    r"|a\s+crime|needed|critical)\b",
+    re.IGNORECASE,
+)
+# Where an activity happens: a place after one of these (or in a list after one) hosts it.
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|across|throughout|within|inside|held\s+in|hold\s+in)\s+(?:the\s+)?"
+    r"(?:(?:city|municipality|department|province|state|region|capital)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|/\s*|\(\s*|\)\s*,?\s*)(?:the\s+)?$", re.IGNORECASE)
+_RETURN_WORD = re.compile(r"\breturn(?:s|ed|ing|ees?)?\b", re.IGNORECASE)
+_BRING_TOGETHER = re.compile(r"\bbr(?:ing|ings|ought|inging)\s+together\s+$", re.IGNORECASE)
+# A trigger naming the kind of a thing is no activity ("consultation rooms", "training method").
+_MODIFIER_AFTER = re.compile(
+    r"\s+(?:rooms?|methods?|methodolog(?:y|ies)|materials?|modules?|curricul(?:um|a)|facilit(?:y|ies)"
+    r"|equipment|venues?|halls?)\b",
+    re.IGNORECASE,
+)
+# A trigger that is an exercise inside a training ("participants practised interviews") is part of it.
+_EXERCISE_BEFORE = re.compile(
+    r"\b(?:practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing)|rehears(?:e|es|ed|ing)|role-?play(?:s|ed|ing)?)"
+    r"(?:\s+\w+){0,2}\s+$",
+    re.IGNORECASE,
+)
+# A capitalised trigger followed by more capitalised words and an institution's head noun is part of
+# the institution's name ("Refugee Relief and Repatriation Commissioner"), registry or not.
+_NAME_TAIL = re.compile(
+    r"(?:(?:[ \t]+\n?|\n)[ \t]*(?:(?:and|of|for|on|the|&)(?:[ \t]+\n?|\n)[ \t]*)?[A-Z][\w'-]*)*?"
+    r"(?:[ \t]+\n?|\n)[ \t]*(?:(?:and|of|for)(?:[ \t]+\n?|\n)[ \t]*)?"
+    r"(?:Commission(?:er)?|Ministry|Office|Directorate|Committee|Council|Agency|Department|Institute"
+    r"|Secretariat|Unit|Bureau|Authority|Board|Service|Division)\b"
+)
+_SEAT_BEFORE = re.compile(
+    r"(?:\bby\s+(?:[\w'\u2019]+\s+){0,3}(?:office|offices|headquarters|embassy|consulate)|\bheadquartered|\bbased)"
+    r"\s+(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# An assistance verb right after another activity's word says how that activity went ("the course was
+# delivered"), not that aid was given.
+_DESCRIBES_BEFORE = re.compile(r"^\s+(?:\w+\s+){0,2}$")
+_CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
+_EVENT_PLACE_KINDS = frozenset({"name", "variant", "abbreviation", "place"})
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A lexicon entry: ``event_type`` by default, ``presented_type`` when presented/released."""
+
+    phrase: str
+    event_type: str | None
+    presented_type: str | None
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[re.Pattern[str], dict[str, Trigger]]:
+    """One compiled alternation of every trigger (longest first) and the entries by lower-case phrase."""
+    entries: dict[str, Trigger] = {}
+    for phrase, event_type, presented in read_seed("event_triggers").iter_rows():
+        key = " ".join(phrase.lower().split())
+        entries[key] = Trigger(key, event_type or None, presented or None)
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in sorted(entries, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), entries
+
+
+_NO_TRIGGER = Trigger("", None, None)
+
+
+def _key(m: re.Match[str]) -> str:
+    """A trigger match as its lexicon key: lower case, single spaces."""
+    return " ".join(m.group(0).lower().split())
+
+
+# Words that may join two registry names into one ("Bureau ... of the Department of State").
+_NAME_JOINERS = frozenset({"of", "the", "at", "s"})
+
+
+@lru_cache(maxsize=1)
+def _org_triggers() -> frozenset[str]:
+    """Trigger phrases that could lie inside a registry name ("conference" in "Regional Conference on ...").
+
+    A phrase qualifies when one of its words is written inside some name, or joins two names.
+    """
+    names = load_registry().keys
+    return frozenset(
+        phrase
+        for phrase in _lexicon()[1]
+        if any(word in _NAME_JOINERS or any(word in name for name in names) for word in phrase.split())
+    )
+
+
+# Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one.
+_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> ahocorasick.Automaton:
+    """The first word of every trigger phrase, lower case: a trigger can only start where one does."""
+    first = {phrase.split()[0] for phrase in _lexicon()[1]}
+    return build_automaton((word, len(word)) for word in first)
+
+
+def _trigger_starts(text: str, limit: int) -> list[int] | None:
+    """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may."""
+    head = text[:limit]
+    lowered = head.lower()
+    if len(lowered) != len(head) or _CASE_FOLD_OUTLIERS.search(head):
+        return None
+    return sorted({end - length + 1 for end, length in _first_words().iter(lowered)})
+
+
+def _trigger_matches(text: str, start: int, end: int, starts: list[int] | None) -> list[re.Match[str]]:
+    """``_lexicon()[0].finditer(text, start, end)``, trying only the offsets in ``starts``."""
+    pattern = _lexicon()[0]
+    if starts is None:
+        return list(pattern.finditer(text, start, end))
+    out: list[re.Match[str]] = []
+    pos = start
+    for p in starts[bisect_left(starts, start) : bisect_left(starts, end)]:
+        if p < pos:
+            continue
+        m = pattern.match(text, p, end)
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
+def _sentence_trigger_matches(
+    text: str, sentences: tuple[tuple[int, int], ...], starts: list[int] | None
+) -> list[list[re.Match[str]]]:
+    """``_trigger_matches`` of every sentence, in one walk over the trigger starts."""
+    if starts is None:
+        return [_trigger_matches(text, s, e, None) for s, e in sentences]
+    pattern = _lexicon()[0]
+    out: list[list[re.Match[str]]] = [[] for _ in sentences]
+    k = 0  # the sentence the next start may lie in
+    pos = 0  # where the current sentence's scan goes on
+    n = len(sentences)
+    for p in starts:
+        while k < n and sentences[k][1] <= p:
+            k += 1
+            if k < n:
+                pos = sentences[k][0]
+        if k == n:
+            break
+        s, e = sentences[k]
+        if p < s or p < pos:
+            continue
+        m = pattern.match(text, p, e)
+        if m is not None:
+            out[k].append(m)
+            pos = m.end()
+    return out
+
+
+@dataclass
+class _Found:
+    event: Event
+    sent: tuple[int, int]
+    explicit_place: bool
+
+
+def _event_places(
+    text: str,
+    sent: tuple[int, int],
+    countries: list[CountryMention],
+    candidates: tuple[list[CountryMention], list[int]] | None = None,
+) -> list[CountryMention]:
+    """Country mentions in the sentence that say where something happens ("in X", "at X", or listed after).
+
+    ``candidates``, when given, is ``_place_candidates(countries)``, computed once per article.
+    """
+    cands, cand_starts = candidates if candidates is not None else _place_candidates(countries)
+    inside = cands[bisect_left(cand_starts, sent[0]) : bisect_left(cand_starts, sent[1])]
+    places: list[CountryMention] = []
+    prev_end: int | None = None
+    for c in inside:
+        before = text[max(sent[0], c.char_start - 60) : c.char_start]
+        # an office, headquarters or base located somewhere says where an organisation sits, not where
+        # the activity happens ("designed by the regional office in San José")
+        is_place = bool(_LOCATIVE.search(before)) and not _SEAT_BEFORE.search(before)
+        if not is_place and places and prev_end is not None:
+            is_place = bool(_LIST_JOIN.match(text[prev_end : c.char_start]))
+        if is_place:
+            places.append(c)
+        prev_end = c.char_end
+    return places
+
+
+def _place_candidates(countries: list[CountryMention]) -> tuple[list[CountryMention], list[int]]:
+    """The mentions that can name an event's place, by start (ties in ``countries`` order), and their starts."""
+    cands = sorted((c for c in countries if c.match_kind in _EVENT_PLACE_KINDS), key=lambda c: c.char_start)
+    return cands, [c.char_start for c in cands]
+
+
+def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+    """Whether the trigger word is used for something other than an activity: a modifier of a thing,
+    an exercise practised in a training, or a word of an institution's name."""
+    if _MODIFIER_AFTER.match(text, m.end(), sent[1]):
+        return True
+    if _EXERCISE_BEFORE.search(text[max(sent[0], m.start() - 40) : m.start()]):
+        return True
+    return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, m.end(), min(sent[1], m.end() + 80)))
+
+
+def _city_for(place: CountryMention, places: list[CountryMention]) -> str | None:
+    """The city named for an event in ``place``'s country, if one is."""
+    for c in places:
+        if c.country_iso3 == place.country_iso3 and c.match_kind == "place" and c.place_kind in _CITY_KINDS:
+            return c.mention_text
+    return None
+
+
+def _anchor(article: Article) -> date | None:
+    """What year-less dates resolve against: the published date, else the article's latest explicit year."""
+    if article.published_date is not None:
+        return article.published_date
+    years = [
+        m.start.year
+        for m in find_dates(article.text[: article_limit(article.text)], None)
+        if m.start is not None and m.precision in ("year", "month", "day")
+    ]
+    return date(max(years), 12, 31) if years else None
+
+
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def _participants(
+    text: str,
+    counts: list[Count],
+    sent: tuple[int, int],
+    next_sent: tuple[int, int] | None,
+    counts_in: Callable[[tuple[int, int]], list[Count]] | None = None,
+) -> float | None:
+    """People taking part: a participants count in the sentence, else the number after "bring together".
+
+    ``counts_in``, when given, lists the counts in a sentence (in ``counts`` order), e.g. memoised.
+    """
+    if counts_in is None:
+
+        def counts_in(span: tuple[int, int]) -> list[Count]:
+            return [c for c in counts if span[0] <= c.char_start < span[1]]
+
+    in_sent = counts_in(sent)
+    for c in in_sent:
+        if c.unit == "persons" and c.category == "participants":
+            return c.value
+    for c in in_sent:
+        if c.unit == "persons" and _BRING_TOGETHER.search(text[max(sent[0], c.char_start - 40) : c.char_start]):
+            return c.value
+    if next_sent is not None:
+        for c in counts_in(next_sent):
+            if c.unit == "persons" and (
+                c.category == "participants"
+                or _BRING_TOGETHER.search(text[max(next_sent[0], c.char_start - 40) : c.char_start])
+            ):
+                return c.value
+    return None
+
+
+_PRESENT_WINDOW = 80  # characters either side of a presented-only trigger searched for the verb
+
+
+def _presented_near(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+    """Whether a presenting or releasing verb stands near the trigger, within its sentence."""
+    return bool(
+        _PRESENTED.search(text, max(sent[0], m.start() - _PRESENT_WINDOW), min(sent[1], m.end() + _PRESENT_WINDOW))
+    )
+
+
+def _type_of(trigger: Trigger, presented: bool) -> str | None:
+    """The trigger's type in a sentence that does (``presented``) or does not present or release something."""
+    if trigger.presented_type and presented:
+        return trigger.presented_type
+    return trigger.event_type
+
+
+def _article_dates(article: Article, limit: int) -> list[DateMention]:
+    """The dates in the article before ``limit`` that can date an activity, left to right."""
+    # the page's own date line (between title and body) dates the page, not an activity
+    return [
+        d
+        for d in find_dates(article.text[:limit], _anchor(article))
+        if not article.title_end <= d.char_start < article.body_start
+    ]
+
+
+def _dated_in(dates: list[DateMention], starts: list[int], sent: tuple[int, int]) -> list[DateMention]:
+    """The resolved dates starting in the sentence, left to right (``starts``: the dates' sorted starts)."""
+    return [d for d in dates[bisect_left(starts, sent[0]) : bisect_left(starts, sent[1])] if d.start is not None]
+
+
+def _nearest_precise(inside: list[DateMention], trigger_start: int) -> DateMention | None:
+    """The most precise of a sentence's resolved dates ``inside`` ("on the 31st of January ... for the year
+    2018"), the one nearest the trigger among equals; ``None`` when there is none."""
+    if not inside:
+        return None
+    if len(inside) == 1:
+        return inside[0]
+    return min(inside, key=lambda d: (_PRECISION_RANK[d.precision], abs(d.char_start - trigger_start)))
+
+
+@lru_cache(maxsize=4096)
+def _trigger_of(written: str) -> Trigger | None:
+    """The lexicon entry of a trigger as written (any case or spacing), if any."""
+    return _lexicon()[1].get(" ".join(written.lower().split()))
+
+
+def _inside_any(spans: list[tuple[int, int]], reach: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside one of ``spans`` (sorted by start; ``reach[k]``: the
+    furthest end among ``spans[: k + 1]``)."""
+    k = bisect_right(spans, (start, _FAR)) - 1
+    return k >= 0 and reach[k] >= end
+
+
+_FAR = 1 << 62
+
+
+def extract_events(
+    article: Article,
+    countries: list[CountryMention],
+    counts: list[Count],
+    funders: list[FundingMention],
+) -> list[Event]:
+    """The article's events, one per activity and place, with dates, place and participants.
+
+    Sets ``event_id`` on the counts and funding mentions that belong to an event.
+    """
+    text = article.text
+    limit = article_limit(text)
+    sentences = article_sentences(text, limit)
+    starts = _trigger_starts(text, limit)
+    in_sentence = _sentence_trigger_matches(text, sentences, starts)
+    if not any(in_sentence):
+        _link([], [], counts, funders)
+        return []
+    # the article's dates and their starts, found when the first event needs them
+    dates: list[DateMention] | None = None
+    date_starts: list[int] = []
+    default_country = article.dateline_country_iso3 or article.primary_country_iso3
+    # a trigger word inside an organisation's name ("Regional Conference on Migration") names no event;
+    # only triggers written inside some registry name can be, so the names are looked up only then
+    org_spans = (
+        sorted((m.start, m.end) for m in find_alias_matches(text, limit))
+        if not _org_triggers().isdisjoint(_key(m) for ms in in_sentence for m in ms)
+        else []
+    )
+    org_reach: list[int] = []
+    for _, b in org_spans:
+        org_reach.append(max(b, org_reach[-1]) if org_reach else b)
+    has_return: bool | None = None  # does the article report a return programme? (asked when needed)
+    candidates = _place_candidates(countries)
+    places_by_sentence: dict[tuple[int, int], list[CountryMention]] = {}
+    # each count in the sentence holding it, in ``counts`` order (sentences are sorted and disjoint)
+    sent_starts = [s for s, _ in sentences]
+    counts_by_sentence: dict[tuple[int, int], list[Count]] = {}
+    for c in counts:
+        k = bisect_right(sent_starts, c.char_start) - 1
+        if k >= 0 and c.char_start < sentences[k][1]:
+            counts_by_sentence.setdefault(sentences[k], []).append(c)
+
+    def counts_in(sent: tuple[int, int]) -> list[Count]:
+        return counts_by_sentence.get(sent, [])
+
+    def places_in(sent: tuple[int, int]) -> list[CountryMention]:
+        if sent not in places_by_sentence:
+            places_by_sentence[sent] = _event_places(text, sent, countries, candidates)
+        return places_by_sentence[sent]
+
+    found: list[_Found] = []
+    for i, sent in enumerate(sentences):
+        if not in_sentence[i]:
+            continue
+        nxt = sentences[i + 1] if i + 1 < len(sentences) else None
+        places = places_in(sent)
+        if not places and nxt is not None:
+            places = places_in(nxt)
+        # worked out once per sentence, when its first event needs them
+        countries_here: list[str] = []
+        cities: list[str | None] = []
+        participants: float | None = None
+        dated: list[DateMention] | None = None
+        presented: bool | None = None  # does the sentence present or release something? (asked once)
+        return_here: bool | None = None  # does the sentence have a return word? (asked once)
+        prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
+        prev_type: str | None = None
+        for m in in_sentence[i]:
+            trig = _trigger_of(m.group(0))
+            m_start, m_end = m.span()
+            if trig is None or _GENERIC_AFTER.match(text, m_end, sent[1]):
+                continue
+            # the title is a line of its own: a name does not run on from it into the body
+            if _not_an_activity(text, (sent[0], article.title_end if m_start < article.title_end else sent[1]), m):
+                continue
+            if org_spans and _inside_any(org_spans, org_reach, m_start, m_end):
+                continue
+            if trig.presented_type and trig.event_type is None:
+                # a thing that is only an event when presented ("results") needs the verb close by
+                event_type = _type_of(trig, _presented_near(text, sent, m))
+            else:
+                if trig.presented_type and presented is None:
+                    presented = bool(_PRESENTED.search(text, sent[0], sent[1]))
+                event_type = _type_of(trig, bool(presented))
+            if event_type is None:
+                continue
+            if event_type == "assistance" and prev_trigger is not None and prev_type not in (None, "assistance"):
+                if _DESCRIBES_BEFORE.match(text[prev_trigger:m_start]):
+                    continue
+            prev_trigger, prev_type = m_end, event_type
+            if event_type == "assistance":
+                if return_here is None:
+                    return_here = bool(_RETURN_WORD.search(text, sent[0], sent[1]))
+                # only a sentence with a return word asks whether the article has a return programme
+                if return_here and has_return is None:
+                    has_return = bool(_RETURN_WORD.search(text, 0, limit)) and any(
+                        _trigger_type(t) == "return" for t in _trigger_matches(text, 0, limit, starts)
+                    )
+                if return_here and has_return:
+                    # kits, transport, reintegration help given within a return programme are that programme
+                    event_type = "return"
+            if dates is None:
+                dates = _article_dates(article, limit)
+                date_starts = [d.char_start for d in dates]  # find_dates lists them left to right
+            if dated is None:
+                dated = _dated_in(dates, date_starts, sent)
+                participants = _participants(text, counts, sent, nxt, counts_in)
+                countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
+                cities = [_city_for(next(p for p in places if p.country_iso3 == c), places) for c in countries_here]
+            when = _nearest_precise(dated, m_start)
+            if when is None and i > 0 and not in_sentence[i - 1]:
+                # "Two activities took place in August. The first was a workshop ...": a date set
+                # by the sentence before, when that sentence names no activity of its own
+                when = _nearest_precise(_dated_in(dates, date_starts, sentences[i - 1]), sentences[i - 1][1])
+            base = dict(
+                article_id=article.article_id,
+                event_type=event_type,
+                trigger=text[m_start:m_end],
+                char_start=m_start,
+                char_end=m_end,
+                start_date=when.start if when else None,
+                end_date=when.end if when else None,
+                date_precision=when.precision if when else None,
+                participants=participants,
+                sentence=text[sent[0] : sent[1]],
+            )
+            if event_type == "incident" and len(countries_here) > 1:
+                # a disaster striking several countries is one incident, not one per country
+                found.append(_Found(Event(**base, country_iso3=None), sent, True))
+                continue
+            if not countries_here:
+                found.append(_Found(Event(**base, country_iso3=default_country), sent, False))
+                continue
+            for slot, iso3 in enumerate(countries_here):
+                found.append(_Found(Event(**base, country_iso3=iso3, city=cities[slot], slot=slot), sent, True))
+    events, owners = _merge(found)
+    _link(events, owners, counts, funders)
+    return [f.event for f in events]
+
+
+def _trigger_type(m: re.Match[str]) -> str | None:
+    """The default event type of a trigger match (``None`` when it has none)."""
+    return (_trigger_of(m.group(0)) or _NO_TRIGGER).event_type
+
+
+def _merge(found: list[_Found]) -> tuple[list[_Found], list[tuple[tuple[int, int], int]]]:
+    """Several mentions of one activity (same type and place, no conflicting days) become one event.
+
+    A mention naming no place of its own ("the workshop" again) joins the first event of its type.
+    Returns the kept events and, for every mention, its sentence and the index of its event.
+    """
+    kept: list[_Found] = []
+    owners: list[tuple[tuple[int, int], int]] = []
+    # both tests below need the same type: each mention is compared only with the kept events of its type
+    by_type: dict[str, list[int]] = {}
+    for f in found:
+        same_type = by_type.setdefault(f.event.event_type, [])
+        twin = next((k for k in same_type if _same_activity(kept[k].event, f.event)), None)
+        if twin is None and not f.explicit_place:
+            twin = next((k for k in same_type if _same_type_and_days(kept[k].event, f.event)), None)
+        if twin is None:
+            kept.append(f)
+            same_type.append(len(kept) - 1)
+            owners.append((f.sent, len(kept) - 1))
+            continue
+        owners.append((f.sent, twin))
+        e, t = f.event, kept[twin].event
+        kept[twin].event = replace(
+            t,
+            # a programme run in several countries has no one country
+            country_iso3=t.country_iso3 if t.country_iso3 == e.country_iso3 or not f.explicit_place else None,
+            city=t.city or e.city,
+            start_date=t.start_date or e.start_date,
+            end_date=t.end_date if t.start_date else e.end_date,
+            date_precision=t.date_precision if t.start_date else e.date_precision,
+            participants=t.participants if t.participants is not None else e.participants,
+        )
+    return kept, owners
+
+
+# Types whose mentions in one article are one programme wherever its parts take place.
+_ONE_PROGRAMME_TYPES = frozenset({"return"})
+
+
+def _same_activity(a: Event, b: Event) -> bool:
+    if a.country_iso3 != b.country_iso3 and a.event_type not in _ONE_PROGRAMME_TYPES:
+        return False
+    return _same_type_and_days(a, b)
+
+
+def _same_type_and_days(a: Event, b: Event) -> bool:
+    if a.event_type != b.event_type:
+        return False
+    # two mentions dated to different days are two activities (two workshops on different days)
+    if a.date_precision == "day" and b.date_precision == "day":
+        return a.start_date == b.start_date
+    return True
+
+
+def _link(
+    events: list[_Found],
+    owners: list[tuple[tuple[int, int], int]],
+    counts: list[Count],
+    funders: list[FundingMention],
+) -> None:
+    """Give counts and funding mentions the id of the event reported in their sentence.
+
+    A funder credited outside any event's sentence ("the project is funded by ...") goes to the
+    article's only event when there is exactly one.
+    """
+
+    # the first event reported in each sentence, found by the sentence's start (sentences never overlap)
+    first: dict[tuple[int, int], int] = {}
+    for sent, i in owners:
+        first.setdefault(sent, i)
+    spans = sorted(first)
+    span_starts = [s for s, _ in spans]
+    ids: dict[int, str] = {}
+
+    def id_of(i: int) -> str:
+        # an id is a hash: worked out once per event, and only for events something links to
+        if i not in ids:
+            ids[i] = events[i].event.event_id
+        return ids[i]
+
+    def event_at(pos: int) -> str | None:
+        k = bisect_right(span_starts, pos) - 1
+        if k < 0 or pos >= spans[k][1]:
+            return None
+        return id_of(first[spans[k]])
+
+    for c in counts:
+        c.event_id = event_at(c.char_start)
+    for fm in funders:
+        fm.event_id = event_at(fm.char_start) or (id_of(0) if len(events) == 1 else None)

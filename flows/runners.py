@@ -1,0 +1,156 @@
+"""Where chunks run: local worker processes or a Dask cluster.
+
+The flow cuts the files to extract into contiguous chunks (:func:`flows.chunks.chunked`) and
+submits one Prefect task per chunk (:func:`flows.flow.extract_chunk_task`); each chunk is decoded,
+segmented and extracted by :func:`flows.chunks.process_chunk` wherever the task runner puts it:
+
+``PRESSFACTS_TASK_RUNNER=local`` (default)
+    Prefect's thread task runner in the flow process; each chunk task hands its chunk to a pool
+    of ``PRESSFACTS_WORKERS`` worker processes (default: the CPUs this process may use) that
+    import only the extractors. Small batches run in the flow process: a worker costs ~1-2 s
+    to start.
+``PRESSFACTS_TASK_RUNNER=dask``
+    ``prefect-dask``'s task runner: chunk tasks run on the workers of the Dask cluster at
+    ``PRESSFACTS_DASK_ADDRESS``, or of a local cluster of ``PRESSFACTS_WORKERS`` processes.
+    Chunks carry the files' bytes, so workers need no access to the source folder; they need
+    this package installed and ``PREFECT_API_URL`` pointing at the flow's Prefect server.
+
+Either way, results come back to the flow process, the single DuckDB writer, in chunk order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from flows.chunks import ChunkResult, process_chunk
+from flows.sources.scan import RawFile
+
+TASK_RUNNER_ENV = "PRESSFACTS_TASK_RUNNER"
+WORKERS_ENV = "PRESSFACTS_WORKERS"
+DASK_ADDRESS_ENV = "PRESSFACTS_DASK_ADDRESS"
+TASK_RUNNERS = ("local", "dask")
+
+# Below this many files the flow process extracts them itself: starting worker processes
+# (each imports the extractors and builds their lexicons) costs more than it saves.
+LOCAL_POOL_MIN_FILES = 150
+
+
+def task_runner_kind() -> str:
+    """The task runner the settings ask for; a clear error for an unknown one."""
+    kind = os.environ.get(TASK_RUNNER_ENV, "local").strip().lower() or "local"
+    if kind not in TASK_RUNNERS:
+        raise ValueError(f"{TASK_RUNNER_ENV}={kind!r} is not one of {', '.join(TASK_RUNNERS)}")
+    return kind
+
+
+def worker_count() -> int:
+    """``PRESSFACTS_WORKERS``, else the CPUs this process may run on."""
+    value = os.environ.get(WORKERS_ENV)
+    if value:
+        try:
+            n = int(value)
+        except ValueError:
+            raise ValueError(f"{WORKERS_ENV}={value!r} is not a whole number") from None
+        if n < 1:
+            raise ValueError(f"{WORKERS_ENV} must be at least 1, not {n}")
+        return n
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def make_task_runner(kind: str | None = None, workers: int | None = None) -> Any:
+    """The Prefect task runner for chunk tasks, as the settings say."""
+    kind = kind or task_runner_kind()
+    workers = workers or worker_count()
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        address = os.environ.get(DASK_ADDRESS_ENV)
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+        )
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=max(2, workers))
+
+
+def ensure_api_server() -> str | None:
+    """For the Dask runner: the workers must reach the flow's Prefect API. Without
+    ``PREFECT_API_URL`` Prefect would start a private server in every worker process, so start the
+    local one here (once, stopped at exit) and export its address to the workers; returns it."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    import atexit
+
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    atexit.register(server.stop)
+    os.environ["PREFECT_API_URL"] = server.api_url
+    return server.api_url
+
+
+# The pool chunk tasks hand their work to, in the flow process of a local run; None elsewhere
+# (on a Dask worker, and for small batches), where a chunk task does the work itself.
+_LOCAL_POOL: Executor | None = None
+
+
+def _warm_up() -> None:
+    """Worker start: import the extractors and build their lexicons once, before the first chunk."""
+    from flows.facts import countries, counts, events, funders  # noqa: F401
+
+    countries.resolve_place("Geneva")
+
+
+@contextmanager
+def local_pool(workers: int, files: int) -> Iterator[Executor | None]:
+    """A pool of ``workers`` processes for chunk tasks to use while the block runs; none (the
+    flow process does the work) for one worker or fewer than LOCAL_POOL_MIN_FILES files."""
+    global _LOCAL_POOL
+    if workers < 2 or files < LOCAL_POOL_MIN_FILES:
+        yield None
+        return
+    # spawn, not fork: the flow runs with Prefect's threads alive, and forking a threaded
+    # process can deadlock a child on a lock another thread held
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm_up)  # fmt: skip
+    _LOCAL_POOL = pool
+    try:
+        yield pool
+    finally:
+        _LOCAL_POOL = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_chunk(raw_files: list[RawFile]) -> ChunkResult:
+    """Body of a chunk task: on the local pool when the flow set one up, else right here."""
+    pool = _LOCAL_POOL
+    if pool is None:
+        return process_chunk(raw_files)
+    return pool.submit(process_chunk, raw_files).result()
+
+
+T = TypeVar("T")
+
+
+def ordered_window(submit: Callable[[T], Any], items: Iterable[T], window: int) -> Iterator[Any]:
+    """Submit items with ``submit`` (returning futures with ``.result()``) keeping at most ``window``
+    in flight, and yield their results in submission order: memory holds ``window`` results, not all."""
+    in_flight: deque = deque()
+    for item in items:
+        in_flight.append(submit(item))
+        if len(in_flight) >= window:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()

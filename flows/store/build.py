@@ -1,0 +1,186 @@
+"""The DuckDB file: build a new version beside the published one, then swap it in atomically.
+
+DuckDB allows one writer or many readers. Readers (BI tools, analysts) open the
+published file read-only at any time; a run never writes to it. The run copies
+the published file (it holds the raw facts of earlier runs and the audit
+history), writes the copy, and only when every check has passed replaces the
+published file with ``os.replace`` — an atomic rename, so a reader sees the old
+version or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.store.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path, wait_seconds: float = 0) -> Iterator[None]:
+    """Exclusive right to write ``warehouse``: one run at a time, across processes.
+
+    Raises ``RuntimeError`` when another run holds the lock for longer than ``wait_seconds``.
+    """
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse.parent / f".{warehouse.name}.lock"
+    with open(lock_path, "w") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RuntimeError(
+                        f"another run is writing {warehouse} (lock {lock_path}); this run did not start"
+                    ) from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build_path(published: Path, run_id: str) -> Path:
+    """Where a run builds its version of the warehouse (same folder, so the rename is atomic)."""
+    return published.parent / f".{published.name}.build-{run_id}"
+
+
+def remove_stale_builds(published: Path) -> list[Path]:
+    """Delete builds left by runs that were killed; returns what was removed."""
+    removed = []
+    for path in published.parent.glob(f".{published.name}.build-*"):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def start_build(published: Path, run_id: str) -> Path:
+    """A private copy of the published warehouse (or a new file) for this run to write."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    build = build_path(published, run_id)
+    if published.exists():
+        shutil.copyfile(published, build)
+    con = duckdb.connect(str(build))
+    try:
+        ensure_schemas(con)
+    finally:
+        con.close()
+    return build
+
+
+def _create_empty(con: duckdb.DuckDBPyConnection, schema: str, name: str, columns: dict) -> None:
+    empty = pl.DataFrame(schema=columns).to_arrow()  # noqa: F841 - read by DuckDB by name
+    con.execute(f"create table if not exists {schema}.{name} as select * from empty where false")
+
+
+def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw and audit schemas and their tables when missing."""
+    con.execute("create schema if not exists raw")
+    con.execute("create schema if not exists audit")
+    for name, columns in (RAW_TABLES | RAW_STATE_TABLES).items():
+        _create_empty(con, "raw", name, columns)
+    for name, columns in AUDIT_TABLES.items():
+        _create_empty(con, "audit", name, columns)
+
+
+def read_sources(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The landing folder as the last run saw it (``raw.sources``)."""
+    return con.sql("select * from raw.sources").pl()
+
+
+def read_extracted_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Content digest -> extractor version, for every content with articles in raw."""
+    rows = con.execute("select content_sha256, min(extractor_version) from raw.articles group by 1").fetchall()
+    return dict(rows)
+
+
+def read_build_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select build_version from raw.validation_run limit 1").fetchone()
+    return row[0] if row else None
+
+
+def withdraw_facts(con: duckdb.DuckDBPyConnection, digests: set[str]) -> pl.DataFrame:
+    """Delete every raw fact of the contents in ``digests``, in bulk; returns the withdrawn article ids."""
+    gone = pl.DataFrame({"content_sha256": sorted(digests)}, schema={"content_sha256": pl.String}).to_arrow()  # noqa: F841
+    withdrawn = con.sql(
+        "select article_id from raw.articles where content_sha256 in (select content_sha256 from gone)"
+    ).pl()
+    if withdrawn.height:
+        ids = withdrawn.to_arrow()  # noqa: F841 - read by DuckDB by name
+        for name in RAW_TABLES:
+            con.execute(f"delete from raw.{name} where article_id in (select article_id from ids)")
+    return withdrawn
+
+
+def append_facts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
+    """Append one batch of facts to the raw tables, each through Arrow in one statement."""
+    for name in RAW_TABLES:
+        frame = frames.get(name)
+        if frame is not None and frame.height:
+            arrow = frame.select(list(RAW_TABLES[name])).to_arrow()  # noqa: F841 - read by DuckDB by name
+            con.execute(f"insert into raw.{name} by name select * from arrow")
+
+
+def replace_state(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Replace the rows of ``raw.<name>`` (a state table) with ``frame``."""
+    arrow = frame.select(list(RAW_STATE_TABLES[name])).to_arrow()  # noqa: F841 - read by DuckDB by name
+    con.execute(f"delete from raw.{name}")
+    con.execute(f"insert into raw.{name} by name select * from arrow")
+
+
+def assign_source_files(con: duckdb.DuckDBPyConnection) -> None:
+    """Each article's ``source_file`` is the first present file (by path) holding its content."""
+    con.execute(
+        """update raw.articles a set source_file = s.source_file
+           from (select content_sha256, min(source_file) as source_file from raw.sources
+                 where status = 'loaded' group by 1) s
+           where a.content_sha256 = s.content_sha256 and a.source_file <> s.source_file"""
+    )
+
+
+def append_audit(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append rows to ``audit.<table>``, columns in the order ``AUDIT_TABLES`` gives."""
+    columns = list(AUDIT_TABLES[table])
+    arrow = frame.select(columns).to_arrow()  # noqa: F841 - read by DuckDB by name
+    con.execute(f"insert into audit.{table} by name select * from arrow")
+
+
+def publish(build: Path, published: Path) -> None:
+    """Atomically replace the published warehouse with the finished build."""
+    con = duckdb.connect(str(build))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(build, published)
+
+
+KEEP_FAILED_BUILDS = 5
+
+
+def discard_build(build: Path, keep_as: Path | None = None, keep_last: int = KEEP_FAILED_BUILDS) -> None:
+    """Remove a failed build, or keep it at ``keep_as`` for inspection (only the ``keep_last``
+    newest kept builds stay in that folder: each is a full copy of the warehouse)."""
+    wal = build.with_name(build.name + ".wal")
+    if keep_as is not None and build.exists():
+        keep_as.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(build, keep_as)
+        if wal.exists():
+            os.replace(wal, keep_as.with_name(keep_as.name + ".wal"))
+        kept = sorted(keep_as.parent.glob("*.duckdb"))  # run ids sort by time
+        for old in kept[: max(0, len(kept) - keep_last)]:
+            old.unlink(missing_ok=True)
+            old.with_name(old.name + ".wal").unlink(missing_ok=True)
+        return
+    build.unlink(missing_ok=True)
+    wal.unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""A run's own record: ``audit.runs`` and ``audit.files`` rows, and the published marts' sizes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from flows.sources.ledger import FileRecord
+from flows.store.build import append_audit
+from flows.store.schema import AUDIT_TABLES
+from flows.versions import extractor_version
+
+if TYPE_CHECKING:
+    from flows.summary import RunSummary
+
+
+def record_run(build: Path, summary: RunSummary, records: list[FileRecord]) -> None:
+    """The run and its files in ``audit``; for a run that succeeded, the marts' sizes in ``summary``."""
+    con = duckdb.connect(str(build))
+    try:
+        if records:
+            files = pl.DataFrame(
+                [{"run_id": summary.run_id, **r.__dict__} for r in records],
+                schema=AUDIT_TABLES["files"],
+                orient="row",
+            )
+            append_audit(con, "files", files)
+        run = {
+            "run_id": summary.run_id, "started_at": summary.started_at, "finished_at": datetime.now(UTC),
+            "status": summary.status, "source_dir": None, "files_seen": summary.files_seen,
+            "files_loaded": summary.files_loaded, "files_failed": summary.files_failed,
+            "articles": summary.articles, "extractor_version": extractor_version(), "message": summary.message,
+        }  # fmt: skip
+        append_audit(con, "runs", pl.DataFrame([run], schema=AUDIT_TABLES["runs"], orient="row"))
+        if summary.status == "succeeded":
+            tables = {r[0] for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()}  # fmt: skip
+            for name in (
+                "fct_counts",
+                "fct_country_mentions",
+                "fct_funding_mentions",
+                "fct_events",
+                "dim_articles",
+            ):
+                if name in tables:
+                    summary.facts[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            if "fct_country_mentions" in tables:
+                summary.top_countries = con.execute(
+                    """select country_iso3, count(distinct article_id) as articles from marts.fct_country_mentions
+                       group by 1 order by 2 desc, 1 limit 5"""
+                ).fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,74 @@
+"""What the published warehouse already holds, and the new ``raw.sources`` a run writes from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.sources import ledger
+from flows.sources.ledger import FileRecord
+from flows.store.build import read_build_version, read_extracted_versions, read_sources
+from flows.store.schema import RAW_STATE_TABLES
+from flows.versions import extractor_version
+
+
+@dataclass
+class PriorState:
+    """What the published warehouse already holds."""
+
+    sources: pl.DataFrame
+    extracted: dict[str, str]  # content digest -> extractor version
+    build_version: str | None
+
+    def contents_to_keep(self, full_refresh: bool) -> frozenset[str]:
+        """Digests of the contents extracted by this extractor version (none on a full refresh)."""
+        if full_refresh:
+            return frozenset()
+        version = extractor_version()
+        return frozenset(digest for digest, v in self.extracted.items() if v == version)
+
+
+def read_prior_state(warehouse: Path) -> PriorState:
+    """The published warehouse's raw state, read-only (an absent warehouse holds nothing)."""
+    empty = pl.DataFrame(schema=RAW_STATE_TABLES["sources"])
+    if not warehouse.exists():
+        return PriorState(empty, {}, None)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables"
+        ).fetchall()}  # fmt: skip
+        if not {"raw.sources", "raw.articles", "raw.validation_run"} <= tables:
+            return PriorState(empty, {}, None)
+        return PriorState(read_sources(con), read_extracted_versions(con), read_build_version(con))
+    finally:
+        con.close()
+
+
+def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> tuple[pl.DataFrame, list[FileRecord]]:
+    """The new ``raw.sources`` and audit records for files that disappeared since the last run."""
+    previous = {row["source_file"]: row for row in prior.sources.iter_rows(named=True)}
+    version = extractor_version()
+    rows = []
+    for r in records:
+        if r.status == "unchanged":
+            before = previous.get(r.source_file, {})
+            rows.append({**before, "source_file": r.source_file, "content_sha256": r.content_sha256,
+                         "size_bytes": r.size_bytes, "status": "loaded", "reason": None,
+                         "extractor_version": version,
+                         "last_read_run_id": before.get("last_read_run_id", run_id)})  # fmt: skip
+        else:
+            rows.append({"source_file": r.source_file, "content_sha256": r.content_sha256,
+                         "size_bytes": r.size_bytes, "encoding": r.encoding, "status": r.status,
+                         "reason": r.reason, "articles": r.articles, "extractor_version": version,
+                         "last_read_run_id": run_id})  # fmt: skip
+    seen = {r.source_file for r in records}
+    removed = [
+        ledger.removed(name, row["content_sha256"], row["size_bytes"], row["encoding"])
+        for name, row in previous.items()
+        if name not in seen and row["status"] == "loaded"
+    ]
+    return pl.DataFrame(rows, schema=RAW_STATE_TABLES["sources"], orient="row"), removed

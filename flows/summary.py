@@ -1,0 +1,128 @@
+"""What a run did: :class:`RunSummary`, and its text for the terminal and markdown for Prefect's UI."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows.sources.ledger import FileRecord
+
+
+@dataclass
+class RunSummary:
+    """What a run did, printed by the CLI, kept in ``audit.runs`` and published as an artifact."""
+
+    run_id: str
+    status: str
+    warehouse: Path
+    files_seen: int = 0
+    files_loaded: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    files_ignored: int = 0
+    files_removed: int = 0
+    articles: int = 0
+    articles_withdrawn: int = 0
+    facts: dict[str, int] = field(default_factory=dict)  # facts in the published marts
+    validation: str = "not run"
+    quarantined: int = 0
+    docs_dir: Path | None = None
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage (consecutive laps)
+    # seconds spent in chunks, summed over the processes that extracted them (segment, extract, frames)
+    # and the flow's own time appending them to the build (load), which overlaps the "extract" lap
+    extract_seconds: dict[str, float] = field(default_factory=dict)
+    top_countries: list[tuple[str, int]] = field(default_factory=list)
+    extract_processes: list[str] = field(default_factory=list)  # host:pid of each process that extracted
+    message: str | None = None
+    started_at: datetime | None = None
+    _clock: float = field(default_factory=time.perf_counter, repr=False)
+
+    @classmethod
+    def start(cls, warehouse: Path, docs_dir: Path | None) -> RunSummary:
+        """A new run: its id (sortable, unique: UTC timestamp plus random suffix) and start time."""
+        now = datetime.now(UTC)
+        run_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+        return cls(run_id=run_id, status="running", warehouse=warehouse, docs_dir=docs_dir, started_at=now)
+
+    def lap(self, stage: str) -> None:
+        """Record the wall seconds since the previous lap (or the start) as ``stage``'s."""
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self._clock, 3)
+        self._clock = now
+
+    def count_files(self, records: list[FileRecord], removed: list[FileRecord]) -> None:
+        """Files by status, and the ones refused (failed or ignored) with their reasons."""
+        by_status = Counter(r.status for r in records)
+        self.files_seen = len(records)
+        self.files_loaded, self.files_unchanged = by_status["loaded"], by_status["unchanged"]
+        self.files_failed, self.files_ignored = by_status["failed"], by_status["ignored"]
+        self.files_removed = len(removed)
+        self.refused = [(r.source_file, r.status, r.reason or "") for r in records + removed
+                        if r.status in ("failed", "ignored")]  # fmt: skip
+
+    def count_articles(self, inserted: set[str], withdrawn: set[str]) -> None:
+        """Articles read this run, and those withdrawn for good (not re-inserted by this run)."""
+        self.articles = len(inserted)
+        self.articles_withdrawn = len(withdrawn - inserted)
+
+
+def format_summary(summary: RunSummary, seconds: float) -> str:
+    """The few lines a person wants after a run."""
+    f = summary.facts
+    lines = [
+        f"pressfacts run {summary.run_id}: {summary.status} in {seconds:.1f} s",
+        f"  files     {summary.files_seen} seen: {summary.files_loaded} loaded, {summary.files_unchanged} unchanged, "
+        f"{summary.files_ignored} ignored, {summary.files_failed} failed; {summary.files_removed} removed",
+        f"  articles  {summary.articles} read this run, {f.get('dim_articles', 0)} in the warehouse",
+        f"  facts     {f.get('fct_counts', 0)} counts, {f.get('fct_country_mentions', 0)} country mentions, "
+        f"{f.get('fct_funding_mentions', 0)} funding mentions, {f.get('fct_events', 0)} events",
+        f"  checks    {summary.validation}",
+        f"  warehouse {summary.warehouse}",
+    ]
+    if summary.docs_dir is not None:
+        lines.append(f"  docs      {summary.docs_dir / 'index.html'}")
+    if summary.refused:
+        lines.append("  not loaded:")
+        lines.extend(f"    {name}: {status}: {reason}" for name, status, reason in summary.refused)
+    return "\n".join(lines)
+
+
+def format_markdown(summary: RunSummary) -> str:
+    """The run summary as markdown, for the Prefect UI."""
+    f = summary.facts
+    rows = [
+        ("status", summary.status),
+        ("files seen", summary.files_seen),
+        ("loaded / unchanged / ignored / failed / removed",
+         f"{summary.files_loaded} / {summary.files_unchanged} / {summary.files_ignored} / "
+         f"{summary.files_failed} / {summary.files_removed}"),
+        ("articles read this run", summary.articles),
+        ("articles in the warehouse", f.get("dim_articles", 0)),
+        ("counts", f.get("fct_counts", 0)),
+        ("country mentions", f.get("fct_country_mentions", 0)),
+        ("funding mentions", f.get("fct_funding_mentions", 0)),
+        ("events", f.get("fct_events", 0)),
+        ("validation", summary.validation),
+        ("warehouse", summary.warehouse),
+        ("docs", summary.docs_dir / "index.html" if summary.docs_dir else "not built"),
+    ]  # fmt: skip
+    out = [f"# pressfacts run {summary.run_id}", "", "| measure | value |", "| --- | --- |"]
+    out += [f"| {k} | {v} |" for k, v in rows]
+    if summary.top_countries:
+        out += [
+            "",
+            "## Top countries (articles mentioning them)",
+            "",
+            "| country | articles |",
+            "| --- | --- |",
+        ]
+        out += [f"| {c} | {n} |" for c, n in summary.top_countries]
+    if summary.refused:
+        out += ["", "## Files not loaded", "", "| file | status | reason |", "| --- | --- | --- |"]
+        out += [f"| {name} | {status} | {reason} |" for name, status, reason in summary.refused]
+    return "\n".join(out) + "\n"
