@@ -1,7 +1,10 @@
 """The ``pressfacts`` command line.
 
-    pressfacts run [--source DIR] [--warehouse FILE] [--docs DIR] [--full-refresh]
-    pressfacts serve [--source DIR] [--warehouse FILE] [--cron EXPR]
+    pressfacts [--version] [--quiet] COMMAND
+    pressfacts run [--source DIR] [--warehouse FILE] [--docs DIR] [--full-refresh] [--allow-removals]
+    pressfacts serve [--source DIR] [--warehouse FILE] [--cron EXPR] [--allow-removals]
+    pressfacts status [--warehouse FILE]
+    pressfacts restore [--warehouse FILE] [--list | --backup FILE]
     pressfacts export --format parquet|csv --out DIR [--warehouse FILE]
     pressfacts report [--out FILE] [--warehouse FILE]
 
@@ -12,16 +15,20 @@ published warehouse is then unchanged), 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
+from flows import __version__
 from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, configure_prefect
 from flows.summary import format_summary
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pressfacts", description="Humanitarian press releases -> a DuckDB warehouse")
+    parser.add_argument("--version", action="version", version=f"pressfacts {__version__}")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only warnings, errors and one summary line")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def warehouse_arg(p: argparse.ArgumentParser, help_text: str) -> None:
@@ -35,9 +42,19 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the whole flow on a folder of raw pages and publish the warehouse")
     flow_args(run, "folder of raw pages (default: the bundled sample)")
     run.add_argument("--full-refresh", action="store_true", help="re-extract every file, changed or not")
+    removals_help = "withdraw the facts of removed files even when that empties most of the warehouse"
+    run.add_argument("--allow-removals", action="store_true", help=removals_help)
     serve = sub.add_parser("serve", help="run the flow on a schedule over a landing folder (Prefect deployment)")
     flow_args(serve, "landing folder to watch (default: the bundled sample)")
     serve.add_argument("--cron", default=None, help="cron schedule (default: $PRESSFACTS_CRON, else hourly)")
+    serve.add_argument("--allow-removals", action="store_true", help=removals_help)
+    status = sub.add_parser("status", help="the last run, its outcome, what the marts hold, where the docs are")
+    warehouse_arg(status, "DuckDB file to read (opened read-only)")
+    restore = sub.add_parser("restore", help="publish a kept earlier version of the warehouse (default: the newest)")
+    warehouse_arg(restore, "the published DuckDB file")
+    which = restore.add_mutually_exclusive_group()
+    which.add_argument("--list", action="store_true", help="list the kept versions, oldest first")
+    which.add_argument("--backup", type=Path, default=None, help="the kept version to publish")
     export = sub.add_parser("export", help="write every mart as Parquet or CSV (with an HXL hashtag row)")
     export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     export.add_argument("--out", type=Path, required=True, help="folder to write the files into")
@@ -50,8 +67,44 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "serve": _serve, "export": _export, "report": _report}
+    if args.quiet:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+    commands = {"run": _run, "serve": _serve, "export": _export, "report": _report, "status": _status,
+                "restore": _restore}  # fmt: skip
     return commands[args.command](args)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from flows.store.runs import read_status
+
+    try:
+        print(read_status(args.warehouse.resolve()))
+    except FileNotFoundError as exc:
+        print(f"pressfacts: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from flows.store.build import list_backups, restore_backup
+
+    warehouse = args.warehouse.resolve()
+    kept = list_backups(warehouse)
+    if args.list:
+        print("\n".join(str(p) for p in kept) if kept else f"no kept versions of {warehouse}")
+        return 0
+    backup = args.backup.resolve() if args.backup else (kept[-1] if kept else None)
+    if backup is None or not backup.is_file():
+        print(f"pressfacts: no kept version to restore ({backup or 'none in ' + str(warehouse.parent / 'backups')})",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    try:
+        restore_backup(warehouse, backup)
+    except RuntimeError as exc:  # another run holds the writer lock
+        print(f"pressfacts: {exc}", file=sys.stderr)
+        return 1
+    print(f"pressfacts: published {backup} as {warehouse}")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -64,7 +117,7 @@ def _serve(args: argparse.Namespace) -> int:
     docs = args.docs or args.warehouse.parent / "docs"
     cron = args.cron or DEFAULT_CRON
     print(f"pressfacts: serving {args.source} -> {args.warehouse} on cron '{cron}' (Ctrl-C to stop)")
-    serve(args.source, args.warehouse, docs, cron)
+    serve(args.source, args.warehouse, docs, cron, allow_removals=args.allow_removals)
     return 0
 
 
@@ -114,12 +167,14 @@ def _run(args: argparse.Namespace) -> int:
     docs = (args.docs or warehouse.parent / "docs").resolve()
     began = time.perf_counter()
     try:
-        summary = pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh)
+        summary = pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh,
+                                  allow_removals=args.allow_removals)  # fmt: skip
     except Exception as exc:  # the flow logged the details; say it plainly and fail
         print(f"pressfacts: run failed: {exc}", file=sys.stderr)
         print(f"pressfacts: the published warehouse {warehouse} is unchanged", file=sys.stderr)
         return 1
-    print(format_summary(summary, time.perf_counter() - began))
+    text = format_summary(summary, time.perf_counter() - began)
+    print(text.splitlines()[0] if args.quiet else text)
     return 0
 
 

@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 from flows.chunks import ChunkResult, chunked, drop_repeated_texts
 from flows.runners import local_pool, make_task_runner, ordered_window, run_chunk, worker_count
 from flows.serve.docs import build_docs, write_docs_index
+from flows.settings import MAX_REMOVAL_SHARE
 from flows.sources.discover import FoundFile, discover_files
 from flows.sources.ledger import FileRecord, share_fate
 from flows.sources.scan import Prescan, RawFile, prescan
@@ -38,7 +39,7 @@ from flows.store.build import (
     withdraw_facts,
 )
 from flows.store.runs import record_run
-from flows.store.state import PriorState, plan_sources, read_prior_state
+from flows.store.state import PriorState, RemovalRefused, plan_sources, read_prior_state, refuse_mass_removal
 from flows.summary import RunSummary, format_markdown
 from flows.versions import build_version
 
@@ -261,13 +262,16 @@ def pressfacts_flow(
     docs_dir: Path | None = None,
     full_refresh: bool = False,
     expectations_dir: Path | None = None,
+    allow_removals: bool = False,
 ) -> RunSummary:
     """Run the pipeline on ``source_dir`` and publish ``warehouse`` if every check passes.
 
     Only new or changed files are read and extracted (``full_refresh`` re-extracts all); removed
-    files' facts are withdrawn. ``expectations_dir`` replaces the suites in ``expectations/`` (for
-    testing a broken suite). When nothing changed (files, extractor, dbt project, suites), validation
-    and dbt are skipped and only the run is recorded.
+    files' facts are withdrawn, but a run that would withdraw all or most of the published articles
+    is refused unless ``allow_removals`` (``PRESSFACTS_MAX_REMOVAL_SHARE``, default one half).
+    ``expectations_dir`` replaces the suites in ``expectations/`` (for testing a broken suite). When
+    nothing changed (files, extractor, dbt project, suites), validation and dbt are skipped and only
+    the run is recorded.
     """
     logger = get_run_logger()
     summary = RunSummary.start(warehouse, docs_dir)
@@ -290,6 +294,8 @@ def pressfacts_flow(
             summary.lap("extract")
             changes = load_state(build, prior, files, scan, extraction, withdrawn, summary, full_refresh)
             records = changes.records
+            if not allow_removals:
+                refuse_mass_removal(prior, summary.articles_withdrawn, source_dir, MAX_REMOVAL_SHARE)
             summary.lap("load")
             if changes.changed:
                 check_and_build(build, warehouse, changes, summary, expectations_dir,
@@ -306,7 +312,9 @@ def pressfacts_flow(
             try:
                 record_run(build, summary, records)
             finally:
-                discard_build(build, keep_as=warehouse.parent / "failed" / f"{summary.run_id}.duckdb")
+                # a refused run changed nothing worth inspecting: no copy of the warehouse is kept
+                failed_copy = warehouse.parent / "failed" / f"{summary.run_id}.duckdb"
+                discard_build(build, keep_as=None if isinstance(exc, RemovalRefused) else failed_copy)
             raise
     _publish_artifact(summary)
     logger.info("run %s published %s", summary.run_id, warehouse)

@@ -15,7 +15,9 @@ DEFAULT_CRON = os.environ.get("PRESSFACTS_CRON", "0 * * * *")  # hourly, on the 
 DEPLOYMENT_NAME = "pressfacts-scheduled"
 
 
-def build_deployment(source: Path, warehouse: Path, docs: Path | None, cron: str = DEFAULT_CRON):
+def build_deployment(
+    source: Path, warehouse: Path, docs: Path | None, cron: str = DEFAULT_CRON, allow_removals: bool = False
+):
     """The Prefect deployment of the flow: cron schedule, parameters, one run at a time."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.deployments.runner import EntrypointType
@@ -29,6 +31,7 @@ def build_deployment(source: Path, warehouse: Path, docs: Path | None, cron: str
             "source_dir": str(source.resolve()),
             "warehouse": str(warehouse.resolve()),
             "docs_dir": str(docs.resolve()) if docs else None,
+            "allow_removals": allow_removals,
         },
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
         description="Load new and changed press-release pages from the landing folder into the warehouse.",
@@ -39,8 +42,10 @@ def build_deployment(source: Path, warehouse: Path, docs: Path | None, cron: str
     )
 
 
-def serve(source: Path, warehouse: Path, docs: Path | None, cron: str = DEFAULT_CRON) -> None:
+def serve(
+    source: Path, warehouse: Path, docs: Path | None, cron: str = DEFAULT_CRON, allow_removals: bool = False
+) -> None:
     """Serve the deployment until interrupted (Ctrl-C)."""
     from prefect import serve as prefect_serve
 
-    prefect_serve(build_deployment(source, warehouse, docs, cron), limit=1)
+    prefect_serve(build_deployment(source, warehouse, docs, cron, allow_removals), limit=1)

@@ -13,6 +13,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_pages"
 DEFAULT_WAREHOUSE = Path(os.environ.get("PRESSFACTS_WAREHOUSE", PROJECT_DIR / "warehouse" / "pressfacts.duckdb"))
 DEFAULT_SOURCE = Path(os.environ.get("PRESSFACTS_SOURCE", SAMPLE_DIR))
+# a run that would withdraw more than this share of the published articles (or all of them) is refused
+# unless --allow-removals is given: an empty or unmounted landing folder must not empty the warehouse
+MAX_REMOVAL_SHARE = float(os.environ.get("PRESSFACTS_MAX_REMOVAL_SHARE", "0.5"))
 
 
 def configure_prefect() -> None:
@@ -20,7 +23,8 @@ def configure_prefect() -> None:
     os.environ.setdefault("PREFECT_HOME", str(PROJECT_DIR / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    # logs reach the API (the temporary server, or the one `serve` talks to), so a scheduled run's
+    # errors are readable in Prefect's UI
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
     # the ephemeral server needs more than the default 20 s on a busy 2-core machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

@@ -603,7 +603,7 @@ def write_report(warehouse: Path, out_file: Path) -> Path:
     """Write the HTML report of ``warehouse`` (opened read-only) to ``out_file``; returns ``out_file``.
 
     The file is written under a temporary name and renamed, so a browser never
-    shows half a report. Raises flows.export.ExportError when the warehouse or its marts are missing.
+    shows half a report. Raises flows.serve.export.ExportError when the warehouse or its marts are missing.
     """
     con = open_read_only(warehouse)
     try:

@@ -64,18 +64,61 @@ def remove_stale_builds(published: Path) -> list[Path]:
     return removed
 
 
+# The published file is written in DuckDB's v1.0.0 storage format, so every client from DuckDB 1.0 on
+# opens it (the duckdb CLI and the BI drivers lag the Python package; 2.0's own format is unreadable to
+# them). A file keeps the format it was created with, so only new files and older-format ones need it.
+STORAGE_VERSION = "v1.0.0"
+_STORAGE_CONFIG = {"storage_compatibility_version": STORAGE_VERSION}
+
+
+def storage_version(path: Path) -> str:
+    """The storage format ``path`` is written in, as DuckDB reports it ("v1.0.0+")."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tags = con.execute("select tags from duckdb_databases() where database_name = current_database()").fetchone()
+    finally:
+        con.close()
+    return (tags[0] or {}).get("storage_version", "") if tags else ""
+
+
+def connect_build(build: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a build; a new file is created in :data:`STORAGE_VERSION`."""
+    return duckdb.connect(str(build), config=_STORAGE_CONFIG)
+
+
 def start_build(published: Path, run_id: str) -> Path:
-    """A private copy of the published warehouse (or a new file) for this run to write."""
+    """A private copy of the published warehouse (or a new file) for this run to write.
+
+    A published file in another storage format (written before the format was fixed) is copied
+    table by table into a new file in :data:`STORAGE_VERSION`, once; later runs copy bytes.
+    """
     published.parent.mkdir(parents=True, exist_ok=True)
     build = build_path(published, run_id)
     if published.exists():
-        shutil.copyfile(published, build)
-    con = duckdb.connect(str(build))
+        if storage_version(published).removesuffix("+") == STORAGE_VERSION:
+            shutil.copyfile(published, build)
+        else:
+            _copy_in_storage_version(published, build)
+    con = connect_build(build)
     try:
         ensure_schemas(con)
     finally:
         con.close()
     return build
+
+
+def _copy_in_storage_version(source: Path, target: Path) -> None:
+    con = connect_build(target)
+    try:
+        con.execute(f"attach {_sql_string(str(source))} as old (read_only)")
+        con.execute(f"copy from database old to {_sql_string(con.execute('select current_database()').fetchone()[0])}")
+        con.execute("detach old")
+    finally:
+        con.close()
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _create_empty(con: duckdb.DuckDBPyConnection, schema: str, name: str, columns: dict) -> None:
@@ -155,14 +198,53 @@ def append_audit(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     con.execute(f"insert into audit.{table} by name select * from arrow")
 
 
-def publish(build: Path, published: Path) -> None:
-    """Atomically replace the published warehouse with the finished build."""
+KEEP_BACKUPS = 3
+
+
+def backups_dir(published: Path) -> Path:
+    return published.parent / "backups"
+
+
+def list_backups(published: Path) -> list[Path]:
+    """Kept earlier versions of the published warehouse, oldest first (names sort by time)."""
+    return sorted(backups_dir(published).glob(f"*-{published.name}"))
+
+
+def publish(build: Path, published: Path, keep_backups: int = KEEP_BACKUPS) -> Path | None:
+    """Atomically replace the published warehouse with the finished build; returns the backup.
+
+    The version being replaced is kept under ``backups/`` as a hard link (no copy: the rename
+    leaves the old file's data to the link), at most ``keep_backups`` of them; ``pressfacts
+    restore`` brings one back.
+    """
     con = duckdb.connect(str(build))
     try:
         con.execute("checkpoint")
     finally:
         con.close()
+    backup = None
+    if published.exists() and keep_backups > 0:
+        folder = backups_dir(published)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(published.stat().st_mtime))
+        backup = folder / f"{stamp}-{published.name}"
+        backup.unlink(missing_ok=True)
+        try:
+            os.link(published, backup)
+        except OSError:  # a file system without hard links: pay for a copy
+            shutil.copyfile(published, backup)
     os.replace(build, published)
+    for old in list_backups(published)[: -keep_backups or None] if keep_backups else []:
+        old.unlink(missing_ok=True)
+    return backup
+
+
+def restore_backup(published: Path, backup: Path) -> None:
+    """Publish a copy of ``backup`` (under the writer lock, atomically, keeping the backup itself)."""
+    with warehouse_lock(published):
+        staging = build_path(published, "restore")
+        shutil.copyfile(backup, staging)
+        os.replace(staging, published)
 
 
 KEEP_FAILED_BUILDS = 5

@@ -22,6 +22,7 @@ class PriorState:
     sources: pl.DataFrame
     extracted: dict[str, str]  # content digest -> extractor version
     build_version: str | None
+    articles: int = 0  # articles published now
 
     def contents_to_keep(self, full_refresh: bool) -> frozenset[str]:
         """Digests of the contents extracted by this extractor version (none on a full refresh)."""
@@ -43,7 +44,8 @@ def read_prior_state(warehouse: Path) -> PriorState:
         ).fetchall()}  # fmt: skip
         if not {"raw.sources", "raw.articles", "raw.validation_run"} <= tables:
             return PriorState(empty, {}, None)
-        return PriorState(read_sources(con), read_extracted_versions(con), read_build_version(con))
+        [(articles,)] = con.execute("select count(*) from raw.articles").fetchall()
+        return PriorState(read_sources(con), read_extracted_versions(con), read_build_version(con), articles)
     finally:
         con.close()
 
@@ -72,3 +74,20 @@ def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> t
         if name not in seen and row["status"] == "loaded"
     ]
     return pl.DataFrame(rows, schema=RAW_STATE_TABLES["sources"], orient="row"), removed
+
+
+class RemovalRefused(RuntimeError):
+    """The run would withdraw too many of the published articles (an empty or unmounted source folder?)."""
+
+
+def refuse_mass_removal(prior: PriorState, withdrawn_for_good: int, source_dir: Path, max_share: float) -> None:
+    """Raise :class:`RemovalRefused` when this run would withdraw every published article, or more than
+    ``max_share`` of them, for good (articles re-extracted from changed files do not count)."""
+    if prior.articles == 0 or withdrawn_for_good == 0:
+        return
+    if withdrawn_for_good >= prior.articles or withdrawn_for_good > max_share * prior.articles:
+        raise RemovalRefused(
+            f"this run would withdraw {withdrawn_for_good} of the {prior.articles} published articles "
+            f"(their files are no longer in {source_dir}); the source folder may be empty or not mounted. "
+            "Nothing was changed. Run again with --allow-removals if the files were removed on purpose."
+        )
