@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -157,8 +158,7 @@ def _run(args: argparse.Namespace) -> int:
 
         if task_runner_kind() == "dask":
             worker_count()  # a bad setting fails here, before any server starts
-            ensure_api_server()
-        from flows.flow import pressfacts_flow
+        from flows import flow
     except ValueError as exc:
         print(f"pressfacts: {exc}", file=sys.stderr)
         return 2
@@ -166,16 +166,44 @@ def _run(args: argparse.Namespace) -> int:
     warehouse = args.warehouse.resolve()
     docs = (args.docs or warehouse.parent / "docs").resolve()
     began = time.perf_counter()
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        summary = pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh,
-                                  allow_removals=args.allow_removals)  # fmt: skip
+        ensure_api_server()  # one that a Ctrl-C in the terminal does not kill mid-run
+        summary = flow.pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh,
+                                       allow_removals=args.allow_removals)  # fmt: skip
+    except KeyboardInterrupt:
+        _mark_cancelled(flow.CURRENT_FLOW_RUN_ID)
+        print(f"pressfacts: interrupted; the published warehouse {warehouse} is unchanged", file=sys.stderr)
+        return 130
     except Exception as exc:  # the flow logged the details; say it plainly and fail
         print(f"pressfacts: run failed: {exc}", file=sys.stderr)
         print(f"pressfacts: the published warehouse {warehouse} is unchanged", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     text = format_summary(summary, time.perf_counter() - began)
     print(text.splitlines()[0] if args.quiet else text)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM ends a run as Ctrl-C does."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _mark_cancelled(flow_run_id: str | None) -> None:
+    """An interrupted run is Cancelled on the server, not left Running (which would hold the
+    deployment's concurrency slot); best effort: the server may be gone too."""
+    if flow_run_id is None:
+        return
+    try:
+        from prefect.client.orchestration import get_client
+        from prefect.states import Cancelled
+
+        with get_client(sync_client=True) as client:
+            client.set_flow_run_state(flow_run_id, Cancelled(message="interrupted (Ctrl-C or SIGTERM)"), force=True)
+    except Exception:  # noqa: BLE001 - the run is over either way
+        pass
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from flows.store.build import (
     append_audit,
     append_facts,
     assign_source_files,
+    build_path,
     discard_build,
     publish,
     remove_stale_builds,
@@ -246,6 +247,18 @@ def _uses_local_pool() -> bool:
     return context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
 
 
+# the id of the flow run this process is in, for the CLI to mark it Cancelled when interrupted
+CURRENT_FLOW_RUN_ID: str | None = None
+
+
+def _note_flow_run_id() -> None:
+    global CURRENT_FLOW_RUN_ID
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    CURRENT_FLOW_RUN_ID = str(context.flow_run.id) if context and context.flow_run else None
+
+
 def _publish_artifact(summary: RunSummary) -> None:
     """The run summary as a Prefect markdown artifact (visible in the UI)."""
     from prefect.artifacts import create_markdown_artifact
@@ -275,6 +288,7 @@ def pressfacts_flow(
     """
     logger = get_run_logger()
     summary = RunSummary.start(warehouse, docs_dir)
+    _note_flow_run_id()
     with warehouse_lock(warehouse):
         for stale in remove_stale_builds(warehouse):
             logger.warning("removed %s, left by a run that did not finish", stale.name)
@@ -284,10 +298,11 @@ def pressfacts_flow(
         # quote(): Prefect would otherwise walk (and copy) every element of these large inputs
         scan = prescan_task(quote(files), quote(prior.contents_to_keep(full_refresh)))
         summary.lap("read")
-        build = start_build(warehouse, summary.run_id)
-        summary.lap("start_build")
+        build = build_path(warehouse, summary.run_id)
         records: list[FileRecord] = list(scan.records)
         try:
+            start_build(warehouse, summary.run_id)
+            summary.lap("start_build")
             withdrawn = withdraw_replaced(build, prior, scan)
             extraction = extract_and_load(build, scan, _uses_local_pool())
             summary.extract_seconds, summary.extract_processes = extraction.seconds, extraction.processes
@@ -315,6 +330,9 @@ def pressfacts_flow(
                 # a refused run changed nothing worth inspecting: no copy of the warehouse is kept
                 failed_copy = warehouse.parent / "failed" / f"{summary.run_id}.duckdb"
                 discard_build(build, keep_as=None if isinstance(exc, RemovalRefused) else failed_copy)
+            raise
+        except BaseException:  # Ctrl-C, SIGTERM (Prefect's TerminationSignal): nothing published, nothing kept
+            discard_build(build)
             raise
     _publish_artifact(summary)
     logger.info("run %s published %s", summary.run_id, warehouse)

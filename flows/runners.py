@@ -20,8 +20,12 @@ Either way, results come back to the flow process, the single DuckDB writer, in 
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -85,20 +89,56 @@ def make_task_runner(kind: str | None = None, workers: int | None = None) -> Any
 
 
 def ensure_api_server() -> str | None:
-    """For the Dask runner: the workers must reach the flow's Prefect API. Without
-    ``PREFECT_API_URL`` Prefect would start a private server in every worker process, so start the
-    local one here (once, stopped at exit) and export its address to the workers; returns it."""
+    """The Prefect API this process's flow runs report to: ``PREFECT_API_URL`` when set, else a local
+    temporary server started here (once, stopped at exit), exported to child processes; returns it.
+
+    Prefect's own temporary server runs in this process's group, so a Ctrl-C in the terminal kills
+    it together with the run, which then spends a minute failing to report; this one runs in a
+    session of its own (the terminal's Ctrl-C does not reach it) and dies with this process. The
+    Dask runner needs it too: without ``PREFECT_API_URL`` every worker would start a server.
+    """
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
     import atexit
 
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
+    server = _DetachedServer()
     server.start()
     atexit.register(server.stop)
     os.environ["PREFECT_API_URL"] = server.api_url
     return server.api_url
+
+
+def _detach_and_die_with_parent() -> None:
+    """In a child, before exec: a session of its own, and SIGTERM when the parent dies (Linux)."""
+    os.setsid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the server is stopped at exit instead
+        pass
+
+
+def _DetachedServer():  # noqa: N802 - a class made on first use: importing Prefect's server costs ~1 s
+    from prefect.server.api import server as prefect_server
+
+    class DetachedServer(prefect_server.SubprocessASGIServer):
+        def _run_uvicorn_command(self):
+            real = prefect_server.subprocess
+
+            class _Subprocess:  # the module as Prefect sees it, with a Popen that detaches the child
+                def __getattr__(self, name):
+                    return getattr(real, name)
+
+                @staticmethod
+                def Popen(*args, **kwargs):  # noqa: N802
+                    return real.Popen(*args, preexec_fn=_detach_and_die_with_parent, **kwargs)
+
+            prefect_server.subprocess = _Subprocess()
+            try:
+                return super()._run_uvicorn_command()
+            finally:
+                prefect_server.subprocess = real
+
+    return DetachedServer()
 
 
 # The pool chunk tasks hand their work to, in the flow process of a local run; None elsewhere
@@ -107,7 +147,11 @@ _LOCAL_POOL: Executor | None = None
 
 
 def _warm_up() -> None:
-    """Worker start: import the extractors and build their lexicons once, before the first chunk."""
+    """Worker start: leave interruption to the flow process (it shuts the pool down), exit when it is
+    gone, import the extractors and build their lexicons once, before the first chunk."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="exit-with-parent").start()
     from flows.facts import countries, counts, events, funders  # noqa: F401
 
     countries.resolve_place("Geneva")
@@ -131,6 +175,15 @@ def local_pool(workers: int, files: int) -> Iterator[Executor | None]:
     finally:
         _LOCAL_POOL = None
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """A worker whose parent died (killed, even with SIGKILL) is re-parented: then it exits too, rather
+    than living on holding memory and the parent's output pipe."""
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def run_chunk(raw_files: list[RawFile]) -> ChunkResult:

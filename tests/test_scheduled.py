@@ -170,3 +170,27 @@ def test_a_failed_scheduled_runs_reason_is_in_its_logs_through_the_api(server, t
     finally:
         _stop(serve)
     assert not warehouse.exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_run_stops_fast_is_cancelled_and_changes_nothing(server, tmp_path, signum):
+    source = tmp_path / "landing"
+    generate_corpus(source, 400, workers=1)
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    log = tmp_path / "run.log"
+    run = subprocess.Popen(
+        [str(BIN / "pressfacts"), "run", "--source", str(source), "--warehouse", str(warehouse)],
+        env=server.env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    _wait(lambda: list(warehouse.parent.glob(".*.build-*")), 180, "the run's build", run, log)
+    began = time.monotonic()
+    os.killpg(run.pid, signum)  # as the terminal's Ctrl-C does: the whole process group
+    exit_code = run.wait(timeout=60)
+    took = time.monotonic() - began
+    text = log.read_text(errors="replace")
+    assert exit_code == 130, text[-3000:]
+    assert "interrupted; the published warehouse" in text
+    assert took < 20, f"took {took:.1f} s to stop"
+    assert not warehouse.exists() and not list(warehouse.parent.glob(".*.build-*"))
+    runs = server.post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1})
+    assert runs[0]["state"]["type"] == "CANCELLED"
