@@ -113,11 +113,20 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"pressfacts: landing folder {args.source} does not exist or is not a folder", file=sys.stderr)
         return 2
     configure_prefect()
+    from flows.runners import start_local_server
     from flows.schedule import DEFAULT_CRON, serve
 
+    if not os.environ.get("PREFECT_API_URL"):  # scheduled runs need a server that outlives each run
+        try:
+            os.environ["PREFECT_API_URL"] = start_local_server(Path(os.environ["PREFECT_HOME"]))
+        except RuntimeError as exc:
+            print(f"pressfacts: {exc}", file=sys.stderr)
+            return 1
+    api = os.environ["PREFECT_API_URL"]
     docs = args.docs or args.warehouse.parent / "docs"
     cron = args.cron or DEFAULT_CRON
     print(f"pressfacts: serving {args.source} -> {args.warehouse} on cron '{cron}' (Ctrl-C to stop)")
+    print(f"pressfacts: Prefect API {api}; UI {api.removesuffix('/api')} (runs, logs and summaries)")
     serve(args.source, args.warehouse, docs, cron, allow_removals=args.allow_removals)
     return 0
 
@@ -168,9 +177,13 @@ def _run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        ensure_api_server()  # one that a Ctrl-C in the terminal does not kill mid-run
-        summary = flow.pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh,
-                                       allow_removals=args.allow_removals)  # fmt: skip
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        # a server that a Ctrl-C in the terminal does not kill mid-run; Prefect read its settings when
+        # imported, so it is told here too, not only through the environment (which workers inherit)
+        with temporary_settings(updates={PREFECT_API_URL: ensure_api_server()}):
+            summary = flow.pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh,
+                                           allow_removals=args.allow_removals)  # fmt: skip
     except KeyboardInterrupt:
         _mark_cancelled(flow.CURRENT_FLOW_RUN_ID)
         print(f"pressfacts: interrupted; the published warehouse {warehouse} is unchanged", file=sys.stderr)

@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flows.chunks import ChunkResult, process_chunk
@@ -38,6 +39,9 @@ from flows.sources.scan import RawFile
 TASK_RUNNER_ENV = "PRESSFACTS_TASK_RUNNER"
 WORKERS_ENV = "PRESSFACTS_WORKERS"
 DASK_ADDRESS_ENV = "PRESSFACTS_DASK_ADDRESS"
+# a long-lived local Prefect server that one-shot runs use when it is up (`prefect server start`'s default)
+LOCAL_SERVER_ENV = "PRESSFACTS_LOCAL_SERVER"
+DEFAULT_LOCAL_SERVER = "http://127.0.0.1:4200/api"
 TASK_RUNNERS = ("local", "dask")
 
 # Below this many files the flow process extracts them itself: starting worker processes
@@ -99,6 +103,10 @@ def ensure_api_server() -> str | None:
     """
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
+    local = os.environ.get(LOCAL_SERVER_ENV, DEFAULT_LOCAL_SERVER)
+    if local and _healthy(local):  # `make serve` / `prefect server start` left one up: ~10 s saved
+        os.environ["PREFECT_API_URL"] = local
+        return local
     import atexit
 
     server = _DetachedServer()
@@ -106,6 +114,46 @@ def ensure_api_server() -> str | None:
     atexit.register(server.stop)
     os.environ["PREFECT_API_URL"] = server.api_url
     return server.api_url
+
+
+def start_local_server(log_dir: Path, timeout: float = 180) -> str:
+    """A long-lived Prefect server with its UI at :data:`DEFAULT_LOCAL_SERVER`, left running for later
+    runs to use (``pressfacts serve`` starts it when none is up); returns its API address."""
+    import subprocess
+    import sys
+
+    url = os.environ.get(LOCAL_SERVER_ENV, DEFAULT_LOCAL_SERVER)
+    if _healthy(url):
+        return url
+    host_port = url.split("//", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / "prefect-server.log"
+    env = {**os.environ, "PREFECT_UI_ENABLED": "true"}
+    env.pop("PREFECT_API_URL", None)
+    prefect = Path(sys.executable).with_name("prefect")
+    with log.open("ab") as out:
+        proc = subprocess.Popen([str(prefect), "server", "start", "--host", host, "--port", port], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while not _healthy(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the Prefect server did not start (see {log})")
+        time.sleep(0.5)
+    return url
+
+
+def _healthy(api_url: str, timeout: float = 3.0) -> bool:
+    """Whether a Prefect server answers at ``api_url`` (refused at once when none listens; a busy one
+    may take a moment)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def _detach_and_die_with_parent() -> None:

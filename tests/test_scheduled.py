@@ -194,3 +194,17 @@ def test_an_interrupted_run_stops_fast_is_cancelled_and_changes_nothing(server, 
     assert not warehouse.exists() and not list(warehouse.parent.glob(".*.build-*"))
     runs = server.post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1})
     assert runs[0]["state"]["type"] == "CANCELLED"
+
+
+def test_a_one_shot_run_uses_the_local_server_when_it_is_up(server, tmp_path):
+    """No temporary server (~10 s) when a long-lived one answers at PRESSFACTS_LOCAL_SERVER."""
+    env = {k: v for k, v in server.env.items() if k != "PREFECT_API_URL"}
+    env["PRESSFACTS_LOCAL_SERVER"] = server.api
+    before = len(server.post("/flow_runs/filter", {"limit": 200}))
+    out = subprocess.run(
+        [str(BIN / "pressfacts"), "run", "--warehouse", str(tmp_path / "w.duckdb")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "Starting temporary server" not in out.stdout + out.stderr
+    assert len(server.post("/flow_runs/filter", {"limit": 200})) == before + 1
