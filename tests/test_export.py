@@ -230,3 +230,22 @@ def test_a_writer_would_block_the_reader(warehouse, tmp_path):
             _sqlalchemy_count(copy)
     finally:
         _release(writer)
+
+
+def test_csv_export_defuses_spreadsheet_formulas(tmp_path):
+    """OWASP CSV injection: a text cell starting with = + - @ tab or CR is shown, never run."""
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.dim_articles (article_id varchar, title varchar, value integer)")
+        rows = [("a", '=HYPERLINK("http://x","y")', -5), ("b", "+1 234", 1), ("c", "-cmd", 2), ("d", "@SUM(A1)", 3),
+                ("e", "\tTab", 4), ("f", "\rCR", 5), ("g", "Plain = title", 6)]  # fmt: skip
+        con.executemany("insert into marts.dim_articles values (?, ?, ?)", rows)
+    [path] = export_marts(warehouse, tmp_path / "out", "csv")
+    with path.open(newline="", encoding="utf-8") as fh:
+        table = list(csv.reader(fh))[2:]  # header, HXL row, then the rows
+    titles = {r[0]: r[1] for r in table}
+    assert titles["a"] == '\'=HYPERLINK("http://x","y")'
+    assert all(titles[k].startswith("'") for k in "bcdef")
+    assert titles["g"] == "Plain = title"
+    assert {r[0]: r[2] for r in table}["a"] == "-5"  # numbers are numbers, not text: left as they are

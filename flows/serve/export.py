@@ -133,10 +133,37 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [name for (name,) in rows]
 
 
-def _copy(con: duckdb.DuckDBPyConnection, table: str, target: Path, options: str) -> None:
-    """DuckDB writes the file itself: no rows pass through Python."""
+# A cell a spreadsheet would run as a formula (OWASP, CSV injection): = + - @ tab or carriage return first.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def _text_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+        "and data_type = 'VARCHAR'",
+        [MARTS_SCHEMA, table],
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _defused(column: str) -> str:
+    """SQL for ``column`` with a leading apostrophe on a value that starts like a formula."""
+    c = _quote_ident(column)
+    apostrophe = _quote_literal("'")
+    return (
+        f"case when regexp_matches({c}, {_quote_literal(FORMULA_START)}) then {apostrophe} || {c} else {c} end as {c}"
+    )
+
+
+def _copy(con: duckdb.DuckDBPyConnection, table: str, target: Path, options: str, defuse: bool = False) -> None:
+    """DuckDB writes the file itself: no rows pass through Python. With ``defuse``, a text cell that
+    starts like a formula gets a leading apostrophe, so a spreadsheet shows it instead of running it."""
     source = f"{_quote_ident(MARTS_SCHEMA)}.{_quote_ident(table)}"
-    con.execute(f"copy (select * from {source}) to {_quote_literal(str(target))} ({options})")
+    columns = "*"
+    if defuse:
+        text = _text_columns(con, table)
+        columns = ", ".join(_defused(c) if c in text else _quote_ident(c) for c in _columns(con, table))
+    con.execute(f"copy (select {columns} from {source}) to {_quote_literal(str(target))} ({options})")
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> None:
@@ -149,9 +176,10 @@ def write_hxl_csv(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> N
 
     DuckDB writes header and rows (RFC 4180 quoting, ISO dates); the hashtag row is
     spliced in after the header line, which is safe because column names hold no line break.
+    Text cells that would run as spreadsheet formulas are prefixed with an apostrophe (OWASP).
     """
     body = target.with_name(target.name + ".body")
-    _copy(con, table, body, "format csv, header true, delimiter ','")
+    _copy(con, table, body, "format csv, header true, delimiter ','", defuse=True)
     try:
         with body.open("rb") as src, target.open("wb") as out:
             out.write(src.readline())
