@@ -217,6 +217,8 @@ def check_and_build(build: Path, warehouse: Path, changes: Changes, summary: Run
                             None if changes.rebuild_all else changes.inserted)  # fmt: skip
     summary.lap("validate")
     summary.quarantined = outcome.quarantine.height
+    summary.held_back = [(r["source_file"] or "", r["fact_table"], r["reason"])
+                         for r in outcome.quarantine.iter_rows(named=True)]  # fmt: skip
     failed = int((~outcome.results["success"]).sum()) if outcome.results.height else 0
     summary.validation = (
         f"{outcome.results.height} expectations, {failed} with failures, {summary.quarantined} facts quarantined"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from flows.sources.ledger import FileRecord
 
+SHOWN = 10  # lines of a list printed on the terminal (the Prefect artifact lists all)
+
 
 @dataclass
 class RunSummary:
@@ -32,6 +34,8 @@ class RunSummary:
     quarantined: int = 0
     docs_dir: Path | None = None
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
+    # facts this run's validation held back (marts.quarantined_facts): (file, fact table, reason)
+    held_back: list[tuple[str, str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage (consecutive laps)
     # seconds spent in chunks, summed over the processes that extracted them (segment, extract, frames)
     # and the flow's own time appending them to the build (load), which overlaps the "extract" lap
@@ -86,6 +90,11 @@ def format_summary(summary: RunSummary, seconds: float) -> str:
     ]
     if summary.docs_dir is not None:
         lines.append(f"  docs      {summary.docs_dir / 'index.html'}")
+    if summary.held_back:
+        lines.append(f"  held back by the checks (marts.quarantined_facts): {len(summary.held_back)}")
+        lines.extend(f"    {name}: {table}: {reason}" for name, table, reason in summary.held_back[:SHOWN])
+        if len(summary.held_back) > SHOWN:
+            lines.append(f"    ... and {len(summary.held_back) - SHOWN} more")
     if summary.refused:
         lines.append("  not loaded:")
         lines.extend(f"    {name}: {status}: {reason}" for name, status, reason in summary.refused)
@@ -122,6 +131,10 @@ def format_markdown(summary: RunSummary) -> str:
             "| --- | --- |",
         ]
         out += [f"| {c} | {n} |" for c, n in summary.top_countries]
+    if summary.held_back:
+        out += ["", "## Facts held back by the checks (`marts.quarantined_facts`)", "",
+                "| file | fact | reason |", "| --- | --- | --- |"]  # fmt: skip
+        out += [f"| {name} | {table} | {reason} |" for name, table, reason in summary.held_back]
     if summary.refused:
         out += ["", "## Files not loaded", "", "| file | status | reason |", "| --- | --- | --- |"]
         out += [f"| {name} | {status} | {reason} |" for name, status, reason in summary.refused]

@@ -99,3 +99,20 @@ def test_broken_suite_fails_the_run_and_keeps_the_published_warehouse(gated, tmp
     assert _rows(warehouse, "select count(*) from audit.runs") == runs_before
     kept = list((warehouse.parent / "failed").glob("*.duckdb"))
     assert kept and _rows(kept[0], "select status from audit.runs order by started_at desc limit 1") == [("failed",)]
+
+
+def test_what_is_held_back_is_visible_to_analysts(gated, tmp_path):
+    """marts.quarantined_facts, the run summary (CLI and Prefect artifact) and the report all name it."""
+    from flows.serve.report import write_report
+    from flows.summary import format_markdown, format_summary
+
+    _, warehouse, summary, _ = gated
+    published = _rows(warehouse, "select source_file, fact_table, reason, article_title from marts.quarantined_facts")
+    share = [r for r in published if r[0] == "impossible.txt" and r[1] == "counts"]
+    assert share and "140" in share[0][2]
+    assert share[0][3] == "Return programme in Honduras exceeds its goals"
+    assert ("impossible.txt", "counts", share[0][2]) in summary.held_back
+    assert "held back by the checks (marts.quarantined_facts): " in format_summary(summary, 1.0)
+    assert f"| impossible.txt | counts | {share[0][2]} |" in format_markdown(summary)
+    html = write_report(warehouse, tmp_path / "report.html").read_text()
+    assert "Held back by the checks" in html and "impossible.txt" in html

@@ -52,6 +52,7 @@ class ReportData:
     countries: list[Bar] = field(default_factory=list)
     funders: list[Bar] = field(default_factory=list)
     event_types: list[Bar] = field(default_factory=list)
+    held_back: list[tuple[str, str, str, str]] = field(default_factory=list)  # (file, title, fact, reason)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -180,6 +181,17 @@ def read_event_types(con: duckdb.DuckDBPyConnection) -> list[Bar]:
     ]
 
 
+def read_held_back(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[tuple[str, str, str, str]]:
+    """The facts held back now (``marts.quarantined_facts``; empty for a warehouse built before it)."""
+    if "quarantined_facts" not in mart_tables(con):
+        return []
+    return _rows(
+        con,
+        f"""select coalesce(source_file, ''), coalesce(article_title, ''), fact_table, reason
+            from marts.quarantined_facts order by source_file, fact_table, reason limit {int(limit)}""",
+    )
+
+
 def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
     """All the report's numbers from one connection (so they describe one version of the warehouse)."""
     mart_tables(con)  # a clear error when the marts are missing
@@ -192,6 +204,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
         countries=read_countries(con),
         funders=read_funders(con),
         event_types=read_event_types(con),
+        held_back=read_held_back(con),
     )
 
 
@@ -418,6 +431,13 @@ def _table(caption: str, header: list[str], rows: list[list[object]]) -> str:
     return el("details", el("summary", "Data table") + table)
 
 
+def _table_open(caption: str, header: list[str], rows: list[list[object]]) -> str:
+    """A table shown as it is (not folded away)."""
+    head = "".join(el("th", _e(h), scope="col") for h in header)
+    body = "".join(el("tr", "".join(el("td", _e(c)) for c in row)) for row in rows)
+    return el("table", el("caption", _e(caption)) + el("thead", el("tr", head)) + el("tbody", body))
+
+
 def _figure(chart_id: str, heading: str, note: str, svg: str, table: str, wide: bool = False) -> str:
     caption = el("figcaption", el("h2", _e(heading), id=f"{chart_id}-heading") + el("p", _e(note), class_="note"))
     return el(
@@ -550,6 +570,18 @@ def render_html(data: ReportData, warehouse_name: str, generated_at: datetime) -
         ),
         wide=True,
     )
+    held_note = (
+        f"{len(data.held_back):,} facts are in the sources but not in the marts: as extracted, they cannot be "
+        "true (marts.quarantined_facts)."
+    )
+    held_rows = [list(row) for row in data.held_back]
+    held_table = _table_open("Facts held back and why", ["file", "article", "fact", "reason"], held_rows)
+    held_back = el(
+        "section",
+        el("h2", "Held back by the checks") + el("p", _e(held_note)) + (held_table if held_rows else ""),
+        class_="held-back",
+        aria_label="Held back by the checks",
+    )
     event_types = _figure(
         "chart-event-types",
         "Event types",
@@ -590,6 +622,7 @@ def render_html(data: ReportData, warehouse_name: str, generated_at: datetime) -
 {event_types}
 {funders}
 </section>
+{held_back}
 </main>
 <footer>Generated {generated_at:%d %B %Y, %H:%M} UTC from the published marts (schema <code>marts</code>).
 Figures are numbers as the articles state them; a number reported by two articles is counted twice.</footer>
