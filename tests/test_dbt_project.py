@@ -94,19 +94,33 @@ def fact_rows() -> dict[str, list[dict]]:
     usaid, ruritania = span("USAID"), span("Government of Ruritania")
     event_id = stable_id(ARTICLE_ID, "event", *workshop, 0)
     count = {
-        "article_id": ARTICLE_ID, "value_max": None, "qualifier": "exact", "unit": "persons",
-        "category": "participants", "counted": "officials", "currency": None, "country_iso3": None,
-        "part_of_count_id": None, "event_id": event_id, "sentence": TEXT.split("\n")[1],
-    }  # fmt: skip
+        "article_id": ARTICLE_ID,
+        "value_max": None,
+        "qualifier": "exact",
+        "unit": "persons",
+        "category": "participants",
+        "counted": "officials",
+        "currency": None,
+        "country_iso3": None,
+        "part_of_count_id": None,
+        "event_id": event_id,
+        "sentence": TEXT.split("\n")[1],
+    }
     funding = {"article_id": ARTICLE_ID, "role": "funder", "event_id": event_id, "sentence": None}
     return {
         "articles": [
             {
-                "article_id": ARTICLE_ID, "source_file": "pages/gtm.txt", "content_sha256": "0" * 64,
-                "ordinal": 0, "title": "IOM trains officials in Guatemala",
+                "article_id": ARTICLE_ID,
+                "source_file": "pages/gtm.txt",
+                "content_sha256": "0" * 64,
+                "ordinal": 0,
+                "title": "IOM trains officials in Guatemala",
                 "published_date": date(2024, 3, 6),
-                "dateline_place": "Guatemala City", "dateline_country_iso3": "GTM",
-                "primary_country_iso3": "GTM", "article_text": TEXT, "body_start": TEXT.index("\n") + 1,
+                "dateline_place": "Guatemala City",
+                "dateline_country_iso3": "GTM",
+                "primary_country_iso3": "GTM",
+                "article_text": TEXT,
+                "body_start": TEXT.index("\n") + 1,
                 "extractor_version": "test",
             }
         ],
@@ -114,43 +128,85 @@ def fact_rows() -> dict[str, list[dict]]:
             {
                 "mention_id": stable_id(ARTICLE_ID, "country", *span("Guatemala City")),
                 "article_id": ARTICLE_ID,
-                "country_iso3": "GTM", "mention_text": "Guatemala City", "match_kind": "place",
-                "char_start": span("Guatemala City")[0], "char_end": span("Guatemala City")[1],
+                "country_iso3": "GTM",
+                "mention_text": "Guatemala City",
+                "match_kind": "place",
+                "char_start": span("Guatemala City")[0],
+                "char_end": span("Guatemala City")[1],
             }
         ],
         "counts": [
             {**count, "count_id": "c-total", "value": 120.0, "char_start": total[0], "char_end": total[1]},
-            {**count, "count_id": "c-part", "value": 48.0, "part_of_count_id": "c-total",
-             "counted": "women", "char_start": part[0], "char_end": part[1]},
-            {**count, "count_id": "c-held-back", "value": 300.0, "qualifier": "approx", "event_id": None,
-             "char_start": more[0], "char_end": more[1]},
+            {
+                **count,
+                "count_id": "c-part",
+                "value": 48.0,
+                "part_of_count_id": "c-total",
+                "counted": "women",
+                "char_start": part[0],
+                "char_end": part[1],
+            },
+            {
+                **count,
+                "count_id": "c-held-back",
+                "value": 300.0,
+                "qualifier": "approx",
+                "event_id": None,
+                "char_start": more[0],
+                "char_end": more[1],
+            },
         ],
         "funding_mentions": [
-            {**funding, "funding_mention_id": "f-usaid", "funder_id": "usaid", "funder_name": "USAID",
-             "mention_text": "USAID", "char_start": usaid[0], "char_end": usaid[1]},
-            {**funding, "funding_mention_id": "f-ruritania", "funder_id": None,
-             "funder_name": "Government of Ruritania", "mention_text": "Government of Ruritania",
-             "char_start": ruritania[0], "char_end": ruritania[1]},
+            {
+                **funding,
+                "funding_mention_id": "f-usaid",
+                "funder_id": "usaid",
+                "funder_name": "USAID",
+                "mention_text": "USAID",
+                "char_start": usaid[0],
+                "char_end": usaid[1],
+            },
+            {
+                **funding,
+                "funding_mention_id": "f-ruritania",
+                "funder_id": None,
+                "funder_name": "Government of Ruritania",
+                "mention_text": "Government of Ruritania",
+                "char_start": ruritania[0],
+                "char_end": ruritania[1],
+            },
         ],
         "events": [
             {
-                "event_id": event_id, "article_id": ARTICLE_ID, "event_type": "training",
+                "event_id": event_id,
+                "article_id": ARTICLE_ID,
+                "event_type": "training",
                 "trigger": "workshop",
-                "country_iso3": "GTM", "city": "Guatemala City", "start_date": date(2024, 3, 5),
-                "end_date": date(2024, 3, 5), "date_precision": "day", "participants": 120.0,
-                "sentence": None, "char_start": workshop[0], "char_end": workshop[1],
+                "country_iso3": "GTM",
+                "city": "Guatemala City",
+                "start_date": date(2024, 3, 5),
+                "end_date": date(2024, 3, 5),
+                "date_precision": "day",
+                "participants": 120.0,
+                "sentence": None,
+                "char_start": workshop[0],
+                "char_end": workshop[1],
             }
         ],
         "validation_run": [{"run_id": RUN_ID}],
         "quarantine": [
             {
-                "run_id": RUN_ID, "fact_table": "counts", "fact_id": "c-held-back", "article_id": ARTICLE_ID,
-                "source_file": "pages/gtm.txt", "expectation": "test_expectation",
+                "run_id": RUN_ID,
+                "fact_table": "counts",
+                "fact_id": "c-held-back",
+                "article_id": ARTICLE_ID,
+                "source_file": "pages/gtm.txt",
+                "expectation": "test_expectation",
                 "reason": "held back by test",
                 "payload": "{}",
             }
         ],
-    }  # fmt: skip
+    }
 
 
 def write_warehouse(path: Path, rows: dict[str, list[dict]]) -> None:

@@ -70,9 +70,15 @@ def runs(tmp_path_factory, prefect_harness):
     (src / "a.txt").write_text(PAGE_A.replace("Forty", "Fifty"))
     third = pressfacts_flow(src, warehouse)
     return {
-        "warehouse": warehouse, "src": src, "first": first, "second": second, "third": third,
-        "marts_first": marts_first, "marts_second": marts_second, "marts_third": _marts(warehouse),
-    }  # fmt: skip
+        "warehouse": warehouse,
+        "src": src,
+        "first": first,
+        "second": second,
+        "third": third,
+        "marts_first": marts_first,
+        "marts_second": marts_second,
+        "marts_third": _marts(warehouse),
+    }
 
 
 def test_second_run_on_same_input_changes_nothing(runs):
@@ -89,14 +95,20 @@ def test_changed_new_and_removed_files(runs):
     status = _files(warehouse, third.run_id)
     assert status["a.txt"][0] == "loaded" and status["c.txt"][0] == "loaded"
     assert status["b.txt"][0] == "ignored" and "withdrawn" in status["b.txt"][1]
-    titles = {row[0] for row in duckdb.connect(str(warehouse), read_only=True).execute(
-        "select title from marts.dim_articles").fetchall()}  # fmt: skip
+    titles = {
+        row[0]
+        for row in duckdb.connect(str(warehouse), read_only=True)
+        .execute("select title from marts.dim_articles")
+        .fetchall()
+    }
     assert titles == {
         "Fifty officials trained on asylum law in Honduras",
         "Shelter in Tapachula receives 300 hygiene kits",
     }
-    values = {r[0] for r in duckdb.connect(str(warehouse), read_only=True).execute(
-        "select value from marts.fct_counts").fetchall()}  # fmt: skip
+    values = {
+        r[0]
+        for r in duckdb.connect(str(warehouse), read_only=True).execute("select value from marts.fct_counts").fetchall()
+    }
     assert 120 not in values and 40 not in values and 300 in values
 
 
@@ -111,15 +123,21 @@ def test_ids_are_stable_across_runs(runs):
 def test_a_reader_in_another_process_never_blocks_a_run(runs, tmp_path):
     warehouse, src = runs["warehouse"], runs["src"]
     reader = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(warehouse)!r}, read_only=True)
             print(con.execute("select count(*) from marts.dim_articles").fetchone()[0], flush=True)
             sys.stdin.readline()  # hold the connection open until told
             print(con.execute("select count(*) from marts.dim_articles").fetchone()[0], flush=True)
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert reader.stdout.readline().strip() == "2"
         (src / "d.txt").write_text(PAGE_B)

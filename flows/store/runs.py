@@ -30,16 +30,26 @@ def record_run(build: Path, summary: RunSummary, records: list[FileRecord]) -> N
             )
             append_audit(con, "files", files)
         run = {
-            "run_id": summary.run_id, "started_at": summary.started_at, "finished_at": datetime.now(UTC),
-            "status": summary.status, "source_dir": None, "files_seen": summary.files_seen,
-            "files_loaded": summary.files_loaded, "files_failed": summary.files_failed,
-            "articles": summary.articles, "extractor_version": extractor_version(), "message": summary.message,
-        }  # fmt: skip
+            "run_id": summary.run_id,
+            "started_at": summary.started_at,
+            "finished_at": datetime.now(UTC),
+            "status": summary.status,
+            "source_dir": None,
+            "files_seen": summary.files_seen,
+            "files_loaded": summary.files_loaded,
+            "files_failed": summary.files_failed,
+            "articles": summary.articles,
+            "extractor_version": extractor_version(),
+            "message": summary.message,
+        }
         append_audit(con, "runs", pl.DataFrame([run], schema=AUDIT_TABLES["runs"], orient="row"))
         if summary.status == "succeeded":
-            tables = {r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()}  # fmt: skip
+            tables = {
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'marts'"
+                ).fetchall()
+            }
             for name in (
                 "fct_counts",
                 "fct_country_mentions",
