@@ -21,6 +21,8 @@ from flows.articles.model import stable_id
 from flows.store.dbt_runner import DbtBuildError, run_dbt_build
 from flows.store.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 
+pytestmark = pytest.mark.e2e  # every test here runs a real dbt build
+
 MARTS = [
     "dim_articles",
     "dim_countries",

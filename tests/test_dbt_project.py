@@ -271,6 +271,7 @@ def test_dbt_parse_fails_on_a_misspelled_property(tmp_path: Path) -> None:
         run_dbt_parse(project, build_dir=tmp_path / "build")
 
 
+@pytest.mark.e2e
 def test_build_publishes_every_contract_table_and_column(built: Built) -> None:
     warehouse, result = built.warehouse, built.result
     columns: dict[str, set[str]] = {}
@@ -286,6 +287,7 @@ def test_build_publishes_every_contract_table_and_column(built: Built) -> None:
     assert result.elapsed_seconds > 0
 
 
+@pytest.mark.e2e
 def test_dim_countries_holds_every_seed_country_typed_as_text(built: Built) -> None:
     warehouse = built.warehouse
     rows = query(warehouse, "select country_iso3, country_iso2, m49_code from marts.dim_countries order by 1")
@@ -293,6 +295,7 @@ def test_dim_countries_holds_every_seed_country_typed_as_text(built: Built) -> N
     assert rows == [("AFG", "AF", "004"), ("GTM", "GT", "320"), ("NAM", "NA", "516"), ("USA", "US", "840")]
 
 
+@pytest.mark.e2e
 def test_unregistered_funder_gets_a_dim_funders_row_and_its_mentions_point_at_it(
     built: Built,
 ) -> None:
@@ -306,12 +309,14 @@ def test_unregistered_funder_gets_a_dim_funders_row_and_its_mentions_point_at_it
     assert kind == [(None,)]
 
 
+@pytest.mark.e2e
 def test_quarantined_count_is_absent_from_fct_counts(built: Built) -> None:
     warehouse = built.warehouse
     counts = dict(query(warehouse, "select count_id, part_of_count_id from marts.fct_counts"))
     assert counts == {"c-total": None, "c-part": "c-total"}
 
 
+@pytest.mark.e2e
 def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path) -> None:
     page = run_dbt_docs(built.warehouse, tmp_path / "docs", project_dir=built.project, build_dir=built.build_dir)
     assert page.name == "static_index.html"
@@ -320,6 +325,7 @@ def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path)
     assert "dim_funders" in html and "unregistered" in html
 
 
+@pytest.mark.e2e
 def test_quarantine_only_in_the_audit_history_holds_nothing_back(tmp_path: Path) -> None:
     # audit.quarantine keeps every validation's rows; only raw.quarantine (the current set) holds back
     project = make_project(tmp_path)
@@ -335,6 +341,7 @@ def test_quarantine_only_in_the_audit_history_holds_nothing_back(tmp_path: Path)
     assert ids == {"c-total", "c-part", "c-held-back"}
 
 
+@pytest.mark.e2e
 def test_broken_input_fails_the_build_naming_each_failed_test(tmp_path: Path) -> None:
     # three defects in one build (one build is ~10 s): a dangling part_of link, a unit outside the
     # accepted values, and an event that ends before it starts
@@ -371,6 +378,7 @@ def test_seed_uses_one_line_ending(seed: Path) -> None:
 @pytest.mark.skipif(
     not (DBT_PROJECT_DIR / "seeds" / "countries.csv").exists(), reason="real reference seeds not written yet"
 )
+@pytest.mark.e2e
 def test_real_project_builds_with_the_real_seeds(tmp_path: Path) -> None:
     # the stand-in facts, with USAID under whatever id the real registry gives it
     usaid_id = read_seed("funders").filter(pl.col("acronym") == "USAID")["funder_id"].first()

@@ -81,6 +81,7 @@ def runs(tmp_path_factory, prefect_harness):
     }
 
 
+@pytest.mark.e2e
 def test_second_run_on_same_input_changes_nothing(runs):
     second = runs["second"]
     assert second.files_unchanged == 2 and second.files_loaded == 0 and second.articles == 0
@@ -90,6 +91,7 @@ def test_second_run_on_same_input_changes_nothing(runs):
     assert {s for s, _ in status.values()} == {"unchanged"} and all(r for _, r in status.values())
 
 
+@pytest.mark.e2e
 def test_changed_new_and_removed_files(runs):
     third, warehouse = runs["third"], runs["warehouse"]
     status = _files(warehouse, third.run_id)
@@ -112,6 +114,7 @@ def test_changed_new_and_removed_files(runs):
     assert 120 not in values and 40 not in values and 300 in values
 
 
+@pytest.mark.e2e
 def test_ids_are_stable_across_runs(runs):
     first_ids = {row[0] for row in runs["marts_first"]["dim_articles"]}
     third_ids = {row[0] for row in runs["marts_third"]["dim_articles"]}
@@ -120,6 +123,7 @@ def test_ids_are_stable_across_runs(runs):
     assert len(third_ids) == 2
 
 
+@pytest.mark.e2e
 def test_a_reader_in_another_process_never_blocks_a_run(runs, tmp_path):
     warehouse, src = runs["warehouse"], runs["src"]
     reader = subprocess.Popen(
