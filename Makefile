@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint eval bench bench-quick profile serve clean
+.PHONY: run test test-fast lint eval bench bench-quick profile serve clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,21 @@ eval: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/pressfacts serve
 
+# the tests that do not run the real flow (pytest -m "not e2e"): under 90 s on 2 cores
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e"
+
+# Python (ruff), the dbt models (sqlfluff: dbt_project/.sqlfluff) and the dbt project (dbt parse,
+# warnings are errors). dbt parse reads profiles.yml, so it gets a warehouse path, and its
+# target/ and logs/ go to a temporary folder: nothing is downloaded or left in the tree.
 lint: $(STAMP)
-	$(BIN)/ruff check flows tests
-	$(BIN)/ruff format --check flows tests
+	$(BIN)/ruff check flows tests tools
+	$(BIN)/ruff format --check flows tests tools
+	$(BIN)/sqlfluff lint dbt_project
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	PRESSFACTS_WAREHOUSE="$$tmp/parse.duckdb" $(BIN)/dbt --warn-error parse --no-partial-parse \
+		--project-dir dbt_project --profiles-dir dbt_project \
+		--target-path "$$tmp/target" --log-path "$$tmp/logs" --no-send-anonymous-usage-stats
 
 clean:
 	rm -rf $(VENV) warehouse/*.duckdb warehouse/docs dbt_project/target dbt_project/logs

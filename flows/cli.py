@@ -70,8 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.quiet:
         os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
-    commands = {"run": _run, "serve": _serve, "export": _export, "report": _report, "status": _status,
-                "restore": _restore}  # fmt: skip
+    commands = {
+        "run": _run,
+        "serve": _serve,
+        "export": _export,
+        "report": _report,
+        "status": _status,
+        "restore": _restore,
+    }
     return commands[args.command](args)
 
 
@@ -96,8 +102,10 @@ def _restore(args: argparse.Namespace) -> int:
         return 0
     backup = args.backup.resolve() if args.backup else (kept[-1] if kept else None)
     if backup is None or not backup.is_file():
-        print(f"pressfacts: no kept version to restore ({backup or 'none in ' + str(warehouse.parent / 'backups')})",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"pressfacts: no kept version to restore ({backup or 'none in ' + str(warehouse.parent / 'backups')})",
+            file=sys.stderr,
+        )
         return 1
     try:
         restore_backup(warehouse, backup)
@@ -182,8 +190,13 @@ def _run(args: argparse.Namespace) -> int:
         # a server that a Ctrl-C in the terminal does not kill mid-run; Prefect read its settings when
         # imported, so it is told here too, not only through the environment (which workers inherit)
         with temporary_settings(updates={PREFECT_API_URL: ensure_api_server()}):
-            summary = flow.pressfacts_flow(args.source.resolve(), warehouse, docs, full_refresh=args.full_refresh,
-                                           allow_removals=args.allow_removals)  # fmt: skip
+            summary = flow.pressfacts_flow(
+                args.source.resolve(),
+                warehouse,
+                docs,
+                full_refresh=args.full_refresh,
+                allow_removals=args.allow_removals,
+            )
     except KeyboardInterrupt:
         _mark_cancelled(flow.CURRENT_FLOW_RUN_ID)
         print(f"pressfacts: interrupted; the published warehouse {warehouse} is unchanged", file=sys.stderr)

@@ -210,15 +210,23 @@ def transform_task(build: Path, published: Path, full_refresh: bool):
     return run_dbt_build(build, build_dir=published.parent / ".dbt", full_refresh=full_refresh)
 
 
-def check_and_build(build: Path, warehouse: Path, changes: Changes, summary: RunSummary,
-                    expectations_dir: Path | None, rebuilt_docs: bool) -> None:  # fmt: skip
+def check_and_build(
+    build: Path,
+    warehouse: Path,
+    changes: Changes,
+    summary: RunSummary,
+    expectations_dir: Path | None,
+    rebuilt_docs: bool,
+) -> None:
     """The gate, then the marts, then the docs: raises when a critical expectation failed."""
-    outcome = validate_task(build, summary.run_id, summary.docs_dir, expectations_dir,
-                            None if changes.rebuild_all else changes.inserted)  # fmt: skip
+    outcome = validate_task(
+        build, summary.run_id, summary.docs_dir, expectations_dir, None if changes.rebuild_all else changes.inserted
+    )
     summary.lap("validate")
     summary.quarantined = outcome.quarantine.height
-    summary.held_back = [(r["source_file"] or "", r["fact_table"], r["reason"])
-                         for r in outcome.quarantine.iter_rows(named=True)]  # fmt: skip
+    summary.held_back = [
+        (r["source_file"] or "", r["fact_table"], r["reason"]) for r in outcome.quarantine.iter_rows(named=True)
+    ]
     failed = int((~outcome.results["success"]).sum()) if outcome.results.height else 0
     summary.validation = (
         f"{outcome.results.height} expectations, {failed} with failures, {summary.quarantined} facts quarantined"
@@ -265,8 +273,9 @@ def _publish_artifact(summary: RunSummary) -> None:
     """The run summary as a Prefect markdown artifact (visible in the UI)."""
     from prefect.artifacts import create_markdown_artifact
 
-    create_markdown_artifact(key="pressfacts-run-summary", markdown=format_markdown(summary),
-                             description=f"pressfacts run {summary.run_id}")  # fmt: skip
+    create_markdown_artifact(
+        key="pressfacts-run-summary", markdown=format_markdown(summary), description=f"pressfacts run {summary.run_id}"
+    )
 
 
 # the task runner comes from the settings (PRESSFACTS_TASK_RUNNER, see flows.runners)
@@ -315,8 +324,14 @@ def pressfacts_flow(
                 refuse_mass_removal(prior, summary.articles_withdrawn, source_dir, MAX_REMOVAL_SHARE)
             summary.lap("load")
             if changes.changed:
-                check_and_build(build, warehouse, changes, summary, expectations_dir,
-                                rebuilt_docs=prior.build_version != build_version())  # fmt: skip
+                check_and_build(
+                    build,
+                    warehouse,
+                    changes,
+                    summary,
+                    expectations_dir,
+                    rebuilt_docs=prior.build_version != build_version(),
+                )
             else:
                 summary.validation = "skipped: nothing changed since the last run"
             summary.status = "succeeded"

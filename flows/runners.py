@@ -133,9 +133,14 @@ def start_local_server(log_dir: Path, timeout: float = 180) -> str:
     env.pop("PREFECT_API_URL", None)
     prefect = Path(sys.executable).with_name("prefect")
     with log.open("ab") as out:
-        proc = subprocess.Popen([str(prefect), "server", "start", "--host", host, "--port", port], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)  # fmt: skip
+        proc = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", host, "--port", port],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + timeout
     while not _healthy(url):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -215,8 +220,9 @@ def local_pool(workers: int, files: int) -> Iterator[Executor | None]:
         return
     # spawn, not fork: the flow runs with Prefect's threads alive, and forking a threaded
     # process can deadlock a child on a lock another thread held
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_up)  # fmt: skip
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+    )
     _LOCAL_POOL = pool
     try:
         yield pool

@@ -66,8 +66,9 @@ class RunSummary:
         self.files_loaded, self.files_unchanged = by_status["loaded"], by_status["unchanged"]
         self.files_failed, self.files_ignored = by_status["failed"], by_status["ignored"]
         self.files_removed = len(removed)
-        self.refused = [(r.source_file, r.status, r.reason or "") for r in records + removed
-                        if r.status in ("failed", "ignored")]  # fmt: skip
+        self.refused = [
+            (r.source_file, r.status, r.reason or "") for r in records + removed if r.status in ("failed", "ignored")
+        ]
 
     def count_articles(self, inserted: set[str], withdrawn: set[str]) -> None:
         """Articles read this run, and those withdrawn for good (not re-inserted by this run)."""
@@ -107,9 +108,11 @@ def format_markdown(summary: RunSummary) -> str:
     rows = [
         ("status", summary.status),
         ("files seen", summary.files_seen),
-        ("loaded / unchanged / ignored / failed / removed",
-         f"{summary.files_loaded} / {summary.files_unchanged} / {summary.files_ignored} / "
-         f"{summary.files_failed} / {summary.files_removed}"),
+        (
+            "loaded / unchanged / ignored / failed / removed",
+            f"{summary.files_loaded} / {summary.files_unchanged} / {summary.files_ignored} / "
+            f"{summary.files_failed} / {summary.files_removed}",
+        ),
         ("articles read this run", summary.articles),
         ("articles in the warehouse", f.get("dim_articles", 0)),
         ("counts", f.get("fct_counts", 0)),
@@ -119,7 +122,7 @@ def format_markdown(summary: RunSummary) -> str:
         ("validation", summary.validation),
         ("warehouse", summary.warehouse),
         ("docs", summary.docs_dir / "index.html" if summary.docs_dir else "not built"),
-    ]  # fmt: skip
+    ]
     out = [f"# pressfacts run {summary.run_id}", "", "| measure | value |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in rows]
     if summary.top_countries:
@@ -132,8 +135,13 @@ def format_markdown(summary: RunSummary) -> str:
         ]
         out += [f"| {c} | {n} |" for c, n in summary.top_countries]
     if summary.held_back:
-        out += ["", "## Facts held back by the checks (`marts.quarantined_facts`)", "",
-                "| file | fact | reason |", "| --- | --- | --- |"]  # fmt: skip
+        out += [
+            "",
+            "## Facts held back by the checks (`marts.quarantined_facts`)",
+            "",
+            "| file | fact | reason |",
+            "| --- | --- | --- |",
+        ]
         out += [f"| {name} | {table} | {reason} |" for name, table, reason in summary.held_back]
     if summary.refused:
         out += ["", "## Files not loaded", "", "| file | status | reason |", "| --- | --- | --- |"]

@@ -50,7 +50,10 @@ def extractor_version() -> str:
 def build_version() -> str:
     """Extractor version + digest of the dbt project's models, macros, tests and the GX suites."""
     dbt = _PROJECT / "dbt_project"
-    files = [p for p in dbt.rglob("*") if p.suffix in (".sql", ".yml", ".csv") and p.is_file()
-             and "target" not in p.parts and "logs" not in p.parts]  # fmt: skip
+    files = [
+        p
+        for p in dbt.rglob("*")
+        if p.suffix in (".sql", ".yml", ".csv") and p.is_file() and "target" not in p.parts and "logs" not in p.parts
+    ]
     files += sorted((_PROJECT / "expectations").glob("*.json"))
     return f"{extractor_version()}|{_digest(files)}"

@@ -28,8 +28,17 @@ def test_benchmark_report_shape(tmp_path):
     assert run["kind"] == "full" and run["size"] == run["pages"] == 8
     assert run["files_loaded"] == 8 and run["articles"] >= 8
     assert {"discover", "read", "extract", "load", "validate", "dbt", "publish"} <= set(run["timings"])
-    keys = ("wall_s", "flow_s", "import_s", "prefect_server_s", "stages_s", "prefect_other_s", "pages_per_s",
-            "articles_per_s", "extract_articles_per_core_s")  # fmt: skip
+    keys = (
+        "wall_s",
+        "flow_s",
+        "import_s",
+        "prefect_server_s",
+        "stages_s",
+        "prefect_other_s",
+        "pages_per_s",
+        "articles_per_s",
+        "extract_articles_per_core_s",
+    )
     for key in keys:
         assert isinstance(run[key], float) and run[key] >= 0, key
     assert {"segment", "extract", "frames", "load"} <= set(run["extract_seconds"])

@@ -17,10 +17,17 @@ SHARED_SEEDS = Path("/work/shared/seeds")
 def _article(text: str, title: str = "", dateline_iso3: str | None = None) -> Article:
     title = title or text.split("\n", 1)[0]
     return Article(
-        article_id="t", source_file="t.txt", content_sha256="0", ordinal=0, title=title, text=text,
-        title_start=0, title_end=len(title), body_start=min(len(text), len(title) + 1),
+        article_id="t",
+        source_file="t.txt",
+        content_sha256="0",
+        ordinal=0,
+        title=title,
+        text=text,
+        title_start=0,
+        title_end=len(title),
+        body_start=min(len(text), len(title) + 1),
         dateline_country_iso3=dateline_iso3,
-    )  # fmt: skip
+    )
 
 
 def _codes(text: str) -> list[str]:

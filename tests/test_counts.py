@@ -296,8 +296,11 @@ _SHAPES = [
     (
         "IOM interviewed 1,200 migrants in transit. Of the people interviewed, 430 were women, "
         "including 75 who were pregnant.",
-        {1200: ("persons", "migrants", "migrants", None), 430: ("persons", "migrants", "women", 1200),
-         75: ("persons", "migrants", None, 430)},
+        {
+            1200: ("persons", "migrants", "migrants", None),
+            430: ("persons", "migrants", "women", 1200),
+            75: ("persons", "migrants", None, 430),
+        },
     ),
     (
         "IOM helped 1,600 migrants return, of whom 280 were unaccompanied children.",
@@ -309,13 +312,17 @@ _SHAPES = [
     ),
     (
         "Some 60 health workers and 25 border officials took part in the training.",
-        {60: ("persons", "participants", "health workers", None),
-         25: ("persons", "participants", "border officials", None)},
+        {
+            60: ("persons", "participants", "health workers", None),
+            25: ("persons", "participants", "border officials", None),
+        },
     ),
     (
         "The programme trained 35 civil society organizations and 12 municipalities.",
-        {35: ("organizations", "organizations", "civil society organizations", None),
-         12: ("places", "places", "municipalities", None)},
+        {
+            35: ("organizations", "organizations", "civil society organizations", None),
+            12: ("places", "places", "municipalities", None),
+        },
     ),
     (
         "Spain Helps 900 Stranded Migrants Return Home",
@@ -327,8 +334,11 @@ _SHAPES = [
     ),
     (
         "Of the 950 migrants surveyed, 320 were farmers and 45 were teachers.",
-        {950: ("persons", "migrants", "migrants", None), 320: ("persons", "migrants", "farmers", 950),
-         45: ("persons", "migrants", "teachers", 950)},
+        {
+            950: ("persons", "migrants", "migrants", None),
+            320: ("persons", "migrants", "farmers", 950),
+            45: ("persons", "migrants", "teachers", 950),
+        },
     ),
     (
         "A total of 430 job seekers attended the fair, and 120 of them were hired on the spot.",
@@ -360,8 +370,10 @@ _SHAPES = [
     ),
     (
         "Organizers expect 2,000 visitors, including 300 employers.",
-        {2000: ("persons", "other_persons", "visitors", None),
-         300: ("organizations", "organizations", "employers", None)},
+        {
+            2000: ("persons", "other_persons", "visitors", None),
+            300: ("organizations", "organizations", "employers", None),
+        },
     ),
     (
         "Twelve migrants were rescued, three of whom were children.",
@@ -369,14 +381,17 @@ _SHAPES = [
     ),
     (
         "IOM distributed 3,200 hygiene kits and 450 food parcels in three cantons.",
-        {3200: ("items", "items", "hygiene kits", None), 450: ("items", "items", "food parcels", None),
-         3: ("places", "places", "cantons", None)},
+        {
+            3200: ("items", "items", "hygiene kits", None),
+            450: ("items", "items", "food parcels", None),
+            3: ("places", "places", "cantons", None),
+        },
     ),
     (
         "More than 700 returnees received reintegration grants, of which 250 were women.",
         {700: ("persons", "returned", "returnees", None), 250: ("persons", "returned", "women", 700)},
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "want"), _SHAPES, ids=[t[:40] for t, _ in _SHAPES])

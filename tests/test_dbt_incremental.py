@@ -21,10 +21,17 @@ from flows.articles.model import stable_id
 from flows.store.dbt_runner import DbtBuildError, run_dbt_build
 from flows.store.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 
+pytestmark = pytest.mark.e2e  # every test here runs a real dbt build
+
 MARTS = [
-    "dim_articles", "dim_countries", "dim_funders", "fct_country_mentions", "fct_counts",
-    "fct_events", "fct_funding_mentions",
-]  # fmt: skip
+    "dim_articles",
+    "dim_countries",
+    "dim_funders",
+    "fct_country_mentions",
+    "fct_counts",
+    "fct_events",
+    "fct_funding_mentions",
+]
 FACT_TABLES = ["articles", "country_mentions", "counts", "funding_mentions", "events"]
 RUN_ID = "run-incremental-1"
 TEMPLATE = (
@@ -46,43 +53,107 @@ def article(n: int, place: str, funder: str) -> dict[str, list[dict]]:
     workshop, total, part, more = span("workshop"), span("120"), span("48"), span("About 300")
     event_id = stable_id(aid, "event", *workshop, 0)
     count = {
-        "article_id": aid, "value_max": None, "qualifier": "exact", "unit": "persons",
-        "category": "participants", "counted": "officials", "currency": None, "country_iso3": "GTM",
-        "part_of_count_id": None, "event_id": event_id, "sentence": text.split("\n")[1],
-    }  # fmt: skip
+        "article_id": aid,
+        "value_max": None,
+        "qualifier": "exact",
+        "unit": "persons",
+        "category": "participants",
+        "counted": "officials",
+        "currency": None,
+        "country_iso3": "GTM",
+        "part_of_count_id": None,
+        "event_id": event_id,
+        "sentence": text.split("\n")[1],
+    }
     funding = {"article_id": aid, "role": "funder", "event_id": event_id, "sentence": None}
     city = span(f"{place} City")
     return {
-        "articles": [{
-            "article_id": aid, "source_file": f"pages/{n}.txt", "content_sha256": f"{n:064d}", "ordinal": 0,
-            "title": text.split("\n")[0], "published_date": date(2024, 3, n), "dateline_place": f"{place} City",
-            "dateline_country_iso3": "gtm", "primary_country_iso3": "GTM", "article_text": text,
-            "body_start": text.index("\n") + 1, "extractor_version": "test",
-        }],
-        "country_mentions": [{
-            "mention_id": stable_id(aid, "country", *city), "article_id": aid, "country_iso3": "GTM",
-            "mention_text": f"{place} City", "match_kind": "place", "char_start": city[0], "char_end": city[1],
-        }],
+        "articles": [
+            {
+                "article_id": aid,
+                "source_file": f"pages/{n}.txt",
+                "content_sha256": f"{n:064d}",
+                "ordinal": 0,
+                "title": text.split("\n")[0],
+                "published_date": date(2024, 3, n),
+                "dateline_place": f"{place} City",
+                "dateline_country_iso3": "gtm",
+                "primary_country_iso3": "GTM",
+                "article_text": text,
+                "body_start": text.index("\n") + 1,
+                "extractor_version": "test",
+            }
+        ],
+        "country_mentions": [
+            {
+                "mention_id": stable_id(aid, "country", *city),
+                "article_id": aid,
+                "country_iso3": "GTM",
+                "mention_text": f"{place} City",
+                "match_kind": "place",
+                "char_start": city[0],
+                "char_end": city[1],
+            }
+        ],
         "counts": [
             {**count, "count_id": f"{aid}-total", "value": 120.0, "char_start": total[0], "char_end": total[1]},
-            {**count, "count_id": f"{aid}-part", "value": 48.0, "part_of_count_id": f"{aid}-total",
-             "counted": "women", "char_start": part[0], "char_end": part[1]},
-            {**count, "count_id": f"{aid}-more", "value": 300.0, "qualifier": "approx", "event_id": None,
-             "char_start": more[0], "char_end": more[1]},
+            {
+                **count,
+                "count_id": f"{aid}-part",
+                "value": 48.0,
+                "part_of_count_id": f"{aid}-total",
+                "counted": "women",
+                "char_start": part[0],
+                "char_end": part[1],
+            },
+            {
+                **count,
+                "count_id": f"{aid}-more",
+                "value": 300.0,
+                "qualifier": "approx",
+                "event_id": None,
+                "char_start": more[0],
+                "char_end": more[1],
+            },
         ],
         "funding_mentions": [
-            {**funding, "funding_mention_id": f"{aid}-usaid", "funder_id": "usaid", "funder_name": "USAID",
-             "mention_text": "USAID", "char_start": span("USAID")[0], "char_end": span("USAID")[1]},
-            {**funding, "funding_mention_id": f"{aid}-other", "funder_id": None, "funder_name": funder,
-             "mention_text": funder, "char_start": span(funder)[0], "char_end": span(funder)[1]},
+            {
+                **funding,
+                "funding_mention_id": f"{aid}-usaid",
+                "funder_id": "usaid",
+                "funder_name": "USAID",
+                "mention_text": "USAID",
+                "char_start": span("USAID")[0],
+                "char_end": span("USAID")[1],
+            },
+            {
+                **funding,
+                "funding_mention_id": f"{aid}-other",
+                "funder_id": None,
+                "funder_name": funder,
+                "mention_text": funder,
+                "char_start": span(funder)[0],
+                "char_end": span(funder)[1],
+            },
         ],
-        "events": [{
-            "event_id": event_id, "article_id": aid, "event_type": "training", "trigger": "workshop",
-            "country_iso3": "GTM", "city": f"{place} City", "start_date": date(2024, 3, 5),
-            "end_date": date(2024, 3, 5), "date_precision": "day", "participants": 120.0, "sentence": None,
-            "char_start": workshop[0], "char_end": workshop[1],
-        }],
-    }  # fmt: skip
+        "events": [
+            {
+                "event_id": event_id,
+                "article_id": aid,
+                "event_type": "training",
+                "trigger": "workshop",
+                "country_iso3": "GTM",
+                "city": f"{place} City",
+                "start_date": date(2024, 3, 5),
+                "end_date": date(2024, 3, 5),
+                "date_precision": "day",
+                "participants": 120.0,
+                "sentence": None,
+                "char_start": workshop[0],
+                "char_end": workshop[1],
+            }
+        ],
+    }
 
 
 def merged(*parts: dict[str, list[dict]]) -> dict[str, list[dict]]:
@@ -97,9 +168,15 @@ def merged(*parts: dict[str, list[dict]]) -> dict[str, list[dict]]:
 def held_back(fact_table: str, fact_id: str, article_id: str) -> dict:
     """A quarantine row (audit.quarantine and raw.quarantine share these columns)."""
     return {
-        "run_id": RUN_ID, "fact_table": fact_table, "fact_id": fact_id, "article_id": article_id,
-        "source_file": None, "expectation": "test", "reason": "held back by the test", "payload": "{}",
-    }  # fmt: skip
+        "run_id": RUN_ID,
+        "fact_table": fact_table,
+        "fact_id": fact_id,
+        "article_id": article_id,
+        "source_file": None,
+        "expectation": "test",
+        "reason": "held back by the test",
+        "payload": "{}",
+    }
 
 
 def insert(con: duckdb.DuckDBPyConnection, schema_name: str, table: str, rows: list[dict]) -> None:
@@ -109,8 +186,14 @@ def insert(con: duckdb.DuckDBPyConnection, schema_name: str, table: str, rows: l
     con.execute(f"insert into {schema_name}.{table} select * from arrow_table")
 
 
-def change_raw(warehouse: Path, *, insert_rows: dict[str, list[dict]], withdraw: list[str],
-               reinsert: dict[str, list[dict]], quarantine: list[dict]) -> None:  # fmt: skip
+def change_raw(
+    warehouse: Path,
+    *,
+    insert_rows: dict[str, list[dict]],
+    withdraw: list[str],
+    reinsert: dict[str, list[dict]],
+    quarantine: list[dict],
+) -> None:
     """Change raw the way a flow run does, and list every touched article in raw.changed_articles.
 
     ``reinsert`` articles are deleted and written again (re-extracted and re-validated); the

@@ -94,19 +94,33 @@ def fact_rows() -> dict[str, list[dict]]:
     usaid, ruritania = span("USAID"), span("Government of Ruritania")
     event_id = stable_id(ARTICLE_ID, "event", *workshop, 0)
     count = {
-        "article_id": ARTICLE_ID, "value_max": None, "qualifier": "exact", "unit": "persons",
-        "category": "participants", "counted": "officials", "currency": None, "country_iso3": None,
-        "part_of_count_id": None, "event_id": event_id, "sentence": TEXT.split("\n")[1],
-    }  # fmt: skip
+        "article_id": ARTICLE_ID,
+        "value_max": None,
+        "qualifier": "exact",
+        "unit": "persons",
+        "category": "participants",
+        "counted": "officials",
+        "currency": None,
+        "country_iso3": None,
+        "part_of_count_id": None,
+        "event_id": event_id,
+        "sentence": TEXT.split("\n")[1],
+    }
     funding = {"article_id": ARTICLE_ID, "role": "funder", "event_id": event_id, "sentence": None}
     return {
         "articles": [
             {
-                "article_id": ARTICLE_ID, "source_file": "pages/gtm.txt", "content_sha256": "0" * 64,
-                "ordinal": 0, "title": "IOM trains officials in Guatemala",
+                "article_id": ARTICLE_ID,
+                "source_file": "pages/gtm.txt",
+                "content_sha256": "0" * 64,
+                "ordinal": 0,
+                "title": "IOM trains officials in Guatemala",
                 "published_date": date(2024, 3, 6),
-                "dateline_place": "Guatemala City", "dateline_country_iso3": "GTM",
-                "primary_country_iso3": "GTM", "article_text": TEXT, "body_start": TEXT.index("\n") + 1,
+                "dateline_place": "Guatemala City",
+                "dateline_country_iso3": "GTM",
+                "primary_country_iso3": "GTM",
+                "article_text": TEXT,
+                "body_start": TEXT.index("\n") + 1,
                 "extractor_version": "test",
             }
         ],
@@ -114,43 +128,85 @@ def fact_rows() -> dict[str, list[dict]]:
             {
                 "mention_id": stable_id(ARTICLE_ID, "country", *span("Guatemala City")),
                 "article_id": ARTICLE_ID,
-                "country_iso3": "GTM", "mention_text": "Guatemala City", "match_kind": "place",
-                "char_start": span("Guatemala City")[0], "char_end": span("Guatemala City")[1],
+                "country_iso3": "GTM",
+                "mention_text": "Guatemala City",
+                "match_kind": "place",
+                "char_start": span("Guatemala City")[0],
+                "char_end": span("Guatemala City")[1],
             }
         ],
         "counts": [
             {**count, "count_id": "c-total", "value": 120.0, "char_start": total[0], "char_end": total[1]},
-            {**count, "count_id": "c-part", "value": 48.0, "part_of_count_id": "c-total",
-             "counted": "women", "char_start": part[0], "char_end": part[1]},
-            {**count, "count_id": "c-held-back", "value": 300.0, "qualifier": "approx", "event_id": None,
-             "char_start": more[0], "char_end": more[1]},
+            {
+                **count,
+                "count_id": "c-part",
+                "value": 48.0,
+                "part_of_count_id": "c-total",
+                "counted": "women",
+                "char_start": part[0],
+                "char_end": part[1],
+            },
+            {
+                **count,
+                "count_id": "c-held-back",
+                "value": 300.0,
+                "qualifier": "approx",
+                "event_id": None,
+                "char_start": more[0],
+                "char_end": more[1],
+            },
         ],
         "funding_mentions": [
-            {**funding, "funding_mention_id": "f-usaid", "funder_id": "usaid", "funder_name": "USAID",
-             "mention_text": "USAID", "char_start": usaid[0], "char_end": usaid[1]},
-            {**funding, "funding_mention_id": "f-ruritania", "funder_id": None,
-             "funder_name": "Government of Ruritania", "mention_text": "Government of Ruritania",
-             "char_start": ruritania[0], "char_end": ruritania[1]},
+            {
+                **funding,
+                "funding_mention_id": "f-usaid",
+                "funder_id": "usaid",
+                "funder_name": "USAID",
+                "mention_text": "USAID",
+                "char_start": usaid[0],
+                "char_end": usaid[1],
+            },
+            {
+                **funding,
+                "funding_mention_id": "f-ruritania",
+                "funder_id": None,
+                "funder_name": "Government of Ruritania",
+                "mention_text": "Government of Ruritania",
+                "char_start": ruritania[0],
+                "char_end": ruritania[1],
+            },
         ],
         "events": [
             {
-                "event_id": event_id, "article_id": ARTICLE_ID, "event_type": "training",
+                "event_id": event_id,
+                "article_id": ARTICLE_ID,
+                "event_type": "training",
                 "trigger": "workshop",
-                "country_iso3": "GTM", "city": "Guatemala City", "start_date": date(2024, 3, 5),
-                "end_date": date(2024, 3, 5), "date_precision": "day", "participants": 120.0,
-                "sentence": None, "char_start": workshop[0], "char_end": workshop[1],
+                "country_iso3": "GTM",
+                "city": "Guatemala City",
+                "start_date": date(2024, 3, 5),
+                "end_date": date(2024, 3, 5),
+                "date_precision": "day",
+                "participants": 120.0,
+                "sentence": None,
+                "char_start": workshop[0],
+                "char_end": workshop[1],
             }
         ],
         "validation_run": [{"run_id": RUN_ID}],
         "quarantine": [
             {
-                "run_id": RUN_ID, "fact_table": "counts", "fact_id": "c-held-back", "article_id": ARTICLE_ID,
-                "source_file": "pages/gtm.txt", "expectation": "test_expectation",
+                "run_id": RUN_ID,
+                "fact_table": "counts",
+                "fact_id": "c-held-back",
+                "article_id": ARTICLE_ID,
+                "source_file": "pages/gtm.txt",
+                "expectation": "test_expectation",
                 "reason": "held back by test",
                 "payload": "{}",
             }
         ],
-    }  # fmt: skip
+    }
 
 
 def write_warehouse(path: Path, rows: dict[str, list[dict]]) -> None:
@@ -215,6 +271,7 @@ def test_dbt_parse_fails_on_a_misspelled_property(tmp_path: Path) -> None:
         run_dbt_parse(project, build_dir=tmp_path / "build")
 
 
+@pytest.mark.e2e
 def test_build_publishes_every_contract_table_and_column(built: Built) -> None:
     warehouse, result = built.warehouse, built.result
     columns: dict[str, set[str]] = {}
@@ -230,6 +287,7 @@ def test_build_publishes_every_contract_table_and_column(built: Built) -> None:
     assert result.elapsed_seconds > 0
 
 
+@pytest.mark.e2e
 def test_dim_countries_holds_every_seed_country_typed_as_text(built: Built) -> None:
     warehouse = built.warehouse
     rows = query(warehouse, "select country_iso3, country_iso2, m49_code from marts.dim_countries order by 1")
@@ -237,6 +295,7 @@ def test_dim_countries_holds_every_seed_country_typed_as_text(built: Built) -> N
     assert rows == [("AFG", "AF", "004"), ("GTM", "GT", "320"), ("NAM", "NA", "516"), ("USA", "US", "840")]
 
 
+@pytest.mark.e2e
 def test_unregistered_funder_gets_a_dim_funders_row_and_its_mentions_point_at_it(
     built: Built,
 ) -> None:
@@ -250,12 +309,14 @@ def test_unregistered_funder_gets_a_dim_funders_row_and_its_mentions_point_at_it
     assert kind == [(None,)]
 
 
+@pytest.mark.e2e
 def test_quarantined_count_is_absent_from_fct_counts(built: Built) -> None:
     warehouse = built.warehouse
     counts = dict(query(warehouse, "select count_id, part_of_count_id from marts.fct_counts"))
     assert counts == {"c-total": None, "c-part": "c-total"}
 
 
+@pytest.mark.e2e
 def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path) -> None:
     page = run_dbt_docs(built.warehouse, tmp_path / "docs", project_dir=built.project, build_dir=built.build_dir)
     assert page.name == "static_index.html"
@@ -264,6 +325,7 @@ def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path)
     assert "dim_funders" in html and "unregistered" in html
 
 
+@pytest.mark.e2e
 def test_quarantine_only_in_the_audit_history_holds_nothing_back(tmp_path: Path) -> None:
     # audit.quarantine keeps every validation's rows; only raw.quarantine (the current set) holds back
     project = make_project(tmp_path)
@@ -279,6 +341,7 @@ def test_quarantine_only_in_the_audit_history_holds_nothing_back(tmp_path: Path)
     assert ids == {"c-total", "c-part", "c-held-back"}
 
 
+@pytest.mark.e2e
 def test_broken_input_fails_the_build_naming_each_failed_test(tmp_path: Path) -> None:
     # three defects in one build (one build is ~10 s): a dangling part_of link, a unit outside the
     # accepted values, and an event that ends before it starts
@@ -315,6 +378,7 @@ def test_seed_uses_one_line_ending(seed: Path) -> None:
 @pytest.mark.skipif(
     not (DBT_PROJECT_DIR / "seeds" / "countries.csv").exists(), reason="real reference seeds not written yet"
 )
+@pytest.mark.e2e
 def test_real_project_builds_with_the_real_seeds(tmp_path: Path) -> None:
     # the stand-in facts, with USAID under whatever id the real registry gives it
     usaid_id = read_seed("funders").filter(pl.col("acronym") == "USAID")["funder_id"].first()

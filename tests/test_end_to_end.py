@@ -82,10 +82,20 @@ def real_warehouse(tmp_path_factory, shared_dir, prefect_harness):
 def _score(shared_dir: Path, warehouse: Path, gold: str, tmp_path: Path) -> dict:
     out = tmp_path / f"{gold}.json"
     subprocess.run(
-        [sys.executable, str(shared_dir / "eval" / "score.py"), "--warehouse", str(warehouse),
-         "--gold", str(shared_dir / "gold" / gold), "--json", str(out)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(shared_dir / "eval" / "score.py"),
+            "--warehouse",
+            str(warehouse),
+            "--gold",
+            str(shared_dir / "gold" / gold),
+            "--json",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.read_text())
 
 

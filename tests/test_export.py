@@ -238,8 +238,15 @@ def test_csv_export_defuses_spreadsheet_formulas(tmp_path):
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema marts")
         con.execute("create table marts.dim_articles (article_id varchar, title varchar, value integer)")
-        rows = [("a", '=HYPERLINK("http://x","y")', -5), ("b", "+1 234", 1), ("c", "-cmd", 2), ("d", "@SUM(A1)", 3),
-                ("e", "\tTab", 4), ("f", "\rCR", 5), ("g", "Plain = title", 6)]  # fmt: skip
+        rows = [
+            ("a", '=HYPERLINK("http://x","y")', -5),
+            ("b", "+1 234", 1),
+            ("c", "-cmd", 2),
+            ("d", "@SUM(A1)", 3),
+            ("e", "\tTab", 4),
+            ("f", "\rCR", 5),
+            ("g", "Plain = title", 6),
+        ]
         con.executemany("insert into marts.dim_articles values (?, ?, ?)", rows)
     [path] = export_marts(warehouse, tmp_path / "out", "csv")
     with path.open(newline="", encoding="utf-8") as fh:

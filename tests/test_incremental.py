@@ -70,11 +70,18 @@ def runs(tmp_path_factory, prefect_harness):
     (src / "a.txt").write_text(PAGE_A.replace("Forty", "Fifty"))
     third = pressfacts_flow(src, warehouse)
     return {
-        "warehouse": warehouse, "src": src, "first": first, "second": second, "third": third,
-        "marts_first": marts_first, "marts_second": marts_second, "marts_third": _marts(warehouse),
-    }  # fmt: skip
+        "warehouse": warehouse,
+        "src": src,
+        "first": first,
+        "second": second,
+        "third": third,
+        "marts_first": marts_first,
+        "marts_second": marts_second,
+        "marts_third": _marts(warehouse),
+    }
 
 
+@pytest.mark.e2e
 def test_second_run_on_same_input_changes_nothing(runs):
     second = runs["second"]
     assert second.files_unchanged == 2 and second.files_loaded == 0 and second.articles == 0
@@ -84,22 +91,30 @@ def test_second_run_on_same_input_changes_nothing(runs):
     assert {s for s, _ in status.values()} == {"unchanged"} and all(r for _, r in status.values())
 
 
+@pytest.mark.e2e
 def test_changed_new_and_removed_files(runs):
     third, warehouse = runs["third"], runs["warehouse"]
     status = _files(warehouse, third.run_id)
     assert status["a.txt"][0] == "loaded" and status["c.txt"][0] == "loaded"
     assert status["b.txt"][0] == "ignored" and "withdrawn" in status["b.txt"][1]
-    titles = {row[0] for row in duckdb.connect(str(warehouse), read_only=True).execute(
-        "select title from marts.dim_articles").fetchall()}  # fmt: skip
+    titles = {
+        row[0]
+        for row in duckdb.connect(str(warehouse), read_only=True)
+        .execute("select title from marts.dim_articles")
+        .fetchall()
+    }
     assert titles == {
         "Fifty officials trained on asylum law in Honduras",
         "Shelter in Tapachula receives 300 hygiene kits",
     }
-    values = {r[0] for r in duckdb.connect(str(warehouse), read_only=True).execute(
-        "select value from marts.fct_counts").fetchall()}  # fmt: skip
+    values = {
+        r[0]
+        for r in duckdb.connect(str(warehouse), read_only=True).execute("select value from marts.fct_counts").fetchall()
+    }
     assert 120 not in values and 40 not in values and 300 in values
 
 
+@pytest.mark.e2e
 def test_ids_are_stable_across_runs(runs):
     first_ids = {row[0] for row in runs["marts_first"]["dim_articles"]}
     third_ids = {row[0] for row in runs["marts_third"]["dim_articles"]}
@@ -108,18 +123,25 @@ def test_ids_are_stable_across_runs(runs):
     assert len(third_ids) == 2
 
 
+@pytest.mark.e2e
 def test_a_reader_in_another_process_never_blocks_a_run(runs, tmp_path):
     warehouse, src = runs["warehouse"], runs["src"]
     reader = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(warehouse)!r}, read_only=True)
             print(con.execute("select count(*) from marts.dim_articles").fetchone()[0], flush=True)
             sys.stdin.readline()  # hold the connection open until told
             print(con.execute("select count(*) from marts.dim_articles").fetchone()[0], flush=True)
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert reader.stdout.readline().strip() == "2"
         (src / "d.txt").write_text(PAGE_B)

@@ -80,9 +80,13 @@ def test_qualifiers(text: str, qualifier: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("Sales rose 80 per cent.", 80), ("Sales rose 90%.", 90), ("Sales rose 80 percent.", 80),
-     ("Sales rose 36,5 % in May.", 36.5)],
-)  # fmt: skip
+    [
+        ("Sales rose 80 per cent.", 80),
+        ("Sales rose 90%.", 90),
+        ("Sales rose 80 percent.", 80),
+        ("Sales rose 36,5 % in May.", 36.5),
+    ],
+)
 def test_percentages(text: str, value: float) -> None:
     num = _one(text)
     assert num.is_percent and num.value == value
@@ -113,11 +117,13 @@ def test_money_range_shares_scale_and_currency() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value", "qualifier"),
-    [("One third of the documents were issued.", 33.3, "exact"),
-     ("Over half of the children were girls.", 50.0, "min"),
-     ("Two thirds of the staff agreed.", 66.7, "exact"),
-     ("A quarter of the boats sank.", 25.0, "exact")],
-)  # fmt: skip
+    [
+        ("One third of the documents were issued.", 33.3, "exact"),
+        ("Over half of the children were girls.", 50.0, "min"),
+        ("Two thirds of the staff agreed.", 66.7, "exact"),
+        ("A quarter of the boats sank.", 25.0, "exact"),
+    ],
+)
 def test_fractions_are_percentages(text: str, value: float, qualifier: str) -> None:
     num = _one(text)
     assert (num.value, num.is_percent, num.qualifier) == (value, True, qualifier)

@@ -47,14 +47,17 @@ def _encoded(text: str, codec: str) -> bytes:
 
 page_bytes = st.one_of(
     st.binary(max_size=600),
-    st.builds(_encoded, any_text, st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
-                                                   "cp1252", "latin-1", "utf-8-sig"])),
+    st.builds(
+        _encoded,
+        any_text,
+        st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252", "latin-1", "utf-8-sig"]),
+    ),
     st.builds(lambda t, cut: t.encode()[: max(0, len(t.encode()) - cut)], any_text, st.integers(0, 3)),
     st.builds(lambda t: b"<html><body><article><h1>" + t.encode() + b"</h1><p>" + t.encode() + b"</p>", any_text),
     st.builds(lambda b: codecs.BOM_UTF16_LE + b, st.binary(max_size=50)),
     st.builds(lambda b: gzip.compress(b), st.binary(max_size=200)),
     st.builds(lambda b, n: gzip.compress(b)[:n], st.binary(max_size=200), st.integers(0, 40)),
-)  # fmt: skip
+)
 
 
 @FAST
@@ -73,9 +76,13 @@ def test_read_page_returns_a_page_or_refuses_with_a_reason(data: bytes) -> None:
 page_text = st.one_of(
     any_text,
     st.builds(lambda t, b: f"{t}\n\n{b}\n", domain_text, domain_text),
-    st.builds(lambda d, t, b: f"{d}\n{t}\n{b}\n", st.sampled_from(["6 June, 2019", "2019-03-08", "Date Publish:"]),
-              domain_text, domain_text),
-)  # fmt: skip
+    st.builds(
+        lambda d, t, b: f"{d}\n{t}\n{b}\n",
+        st.sampled_from(["6 June, 2019", "2019-03-08", "Date Publish:"]),
+        domain_text,
+        domain_text,
+    ),
+)
 
 
 @FAST

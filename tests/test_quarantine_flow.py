@@ -12,6 +12,8 @@ import pytest
 from flows.checks.suites import EXPECTATIONS_DIR
 from flows.flow import pressfacts_flow
 
+pytestmark = pytest.mark.e2e  # every test here runs the real flow (the module's `gated` runs)
+
 CLEAN = """Forty officials trained on asylum law in Honduras
 
 Tegucigalpa - Forty officials from the migration institute took part in a two-day workshop on

@@ -221,8 +221,9 @@ def _landing_skeleton(tmp_path: Path) -> tuple[Path, Path]:
     (src / ".cache").mkdir()
     outside.mkdir()
     (outside / "secret.txt").write_text(article(0, extra=SECRET))
-    (src / "good.txt").write_text(article(0, extra=f"\n\nFor more information please contact:\nAna Pérez, "
-                                                   f"Tel: {PHONE}, Email: {EMAIL}"))  # fmt: skip
+    (src / "good.txt").write_text(
+        article(0, extra=f"\n\nFor more information please contact:\nAna Pérez, Tel: {PHONE}, Email: {EMAIL}")
+    )
     (src / "a" / "b" / "c" / "deep.txt").write_text(article(2))
     (src / "folder.txt" / "inner.txt").write_text(article(3))
     (src / ".hidden.txt").write_text(article(4))
@@ -373,8 +374,10 @@ def test_each_file_status_and_reason(audit_rows, name: str) -> None:
 @pytest.mark.parametrize("name", sorted(n for n, (s, _) in EXPECTED.items() if s == LOADED))
 def test_loaded_text_keeps_its_accents(landing_run, name: str) -> None:
     _, _, con = landing_run
-    texts = [r[0] for r in con.execute("select article_text from marts.dim_articles where source_file = ?",
-                                       [name]).fetchall()]  # fmt: skip
+    texts = [
+        r[0]
+        for r in con.execute("select article_text from marts.dim_articles where source_file = ?", [name]).fetchall()
+    ]
     assert texts and all("San José" in t for t in texts)
     assert not any(re.search("Ã|â€|\x00", t) for t in texts)
 
@@ -421,14 +424,21 @@ class _Cli:
 
     def __init__(self, tmp: Path, source: Path, warehouse: Path) -> None:
         self.env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect-home"), "PYTHONUNBUFFERED": "1"}
-        self.args = [str(REPO / ".venv" / "bin" / "pressfacts"), "run", "--source", str(source),
-                     "--warehouse", str(warehouse), "--docs", str(tmp / "docs")]  # fmt: skip
+        self.args = [
+            str(REPO / ".venv" / "bin" / "pressfacts"),
+            "run",
+            "--source",
+            str(source),
+            "--warehouse",
+            str(warehouse),
+            "--docs",
+            str(tmp / "docs"),
+        ]
         self.log = tmp / "cli.log"
 
     def start(self) -> subprocess.Popen:
         with self.log.open("ab") as log:
-            return subprocess.Popen(self.args, cwd=REPO, env=self.env, stdout=log, stderr=log,
-                                    start_new_session=True)  # fmt: skip
+            return subprocess.Popen(self.args, cwd=REPO, env=self.env, stdout=log, stderr=log, start_new_session=True)
 
     def run(self) -> int:
         proc = self.start()

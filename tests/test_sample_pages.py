@@ -33,12 +33,26 @@ ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 UNITS = {"persons", "organizations", "countries", "places", "events", "items", "percent", "money"}
 PERSON_CATEGORIES = {
-    "returned", "assisted", "participants", "victims", "dead_missing", "employed", "migrants",
-}  # fmt: skip
+    "returned",
+    "assisted",
+    "participants",
+    "victims",
+    "dead_missing",
+    "employed",
+    "migrants",
+}
 QUALIFIERS = {"exact", "approx", "min", "max"}
 EVENT_TYPES = {
-    "training", "meeting", "campaign", "launch", "return", "assistance", "employment", "survey", "incident",
-}  # fmt: skip
+    "training",
+    "meeting",
+    "campaign",
+    "launch",
+    "return",
+    "assistance",
+    "employment",
+    "survey",
+    "incident",
+}
 
 
 def sample_pages() -> list[Path]:

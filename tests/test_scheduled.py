@@ -66,13 +66,21 @@ class Server:
         self.port = _free_port()
         self.api = f"http://127.0.0.1:{self.port}/api"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-        self.env.update(PREFECT_HOME=str(root / "prefect"), PREFECT_API_URL=self.api, PREFECT_UI_ENABLED="false",
-                        PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")  # fmt: skip
+        self.env.update(
+            PREFECT_HOME=str(root / "prefect"),
+            PREFECT_API_URL=self.api,
+            PREFECT_UI_ENABLED="false",
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            DO_NOT_TRACK="1",
+        )
         self.log = root / "server.log"
         self.proc = subprocess.Popen(
             [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         _wait(self._healthy, 180, "the Prefect server's start", self.proc, self.log)
 
     def _healthy(self) -> bool:
@@ -101,11 +109,22 @@ def server(tmp_path_factory) -> Iterator[Server]:
 def _serve(server: Server, source: Path, warehouse: Path, log: Path) -> subprocess.Popen:
     # a cron that never fires in the test: runs are triggered through the API
     return subprocess.Popen(
-        [str(BIN / "pressfacts"), "serve", "--source", str(source), "--warehouse", str(warehouse),
-         "--cron", "0 0 1 1 *"],
-        env=server.env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(BIN / "pressfacts"),
+            "serve",
+            "--source",
+            str(source),
+            "--warehouse",
+            str(warehouse),
+            "--cron",
+            "0 0 1 1 *",
+        ],
+        env=server.env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
         cwd="/",  # not the checkout: the served flow must import by module path, from the installed package
-    )  # fmt: skip
+    )
 
 
 def _registered(server: Server, source: Path, serve: subprocess.Popen, log: Path) -> dict:
@@ -180,8 +199,11 @@ def test_an_interrupted_run_stops_fast_is_cancelled_and_changes_nothing(server, 
     log = tmp_path / "run.log"
     run = subprocess.Popen(
         [str(BIN / "pressfacts"), "run", "--source", str(source), "--warehouse", str(warehouse)],
-        env=server.env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        env=server.env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     _wait(lambda: list(warehouse.parent.glob(".*.build-*")), 180, "the run's build", run, log)
     began = time.monotonic()
     os.killpg(run.pid, signum)  # as the terminal's Ctrl-C does: the whole process group
@@ -203,8 +225,11 @@ def test_a_one_shot_run_uses_the_local_server_when_it_is_up(server, tmp_path):
     before = len(server.post("/flow_runs/filter", {"limit": 200}))
     out = subprocess.run(
         [str(BIN / "pressfacts"), "run", "--warehouse", str(tmp_path / "w.duckdb")],
-        env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "Starting temporary server" not in out.stdout + out.stderr
     assert len(server.post("/flow_runs/filter", {"limit": 200})) == before + 1

@@ -87,8 +87,17 @@ def test_longest_non_overlapping_matches_plain_selection(spans: list[tuple[int, 
 def test_nested_country_names_keep_the_longest() -> None:
     # "Papua New Guinea" holds "Guinea"; "Guinea" alone later is its own mention
     text = "Aid reached Papua New Guinea and Guinea."
-    mentions = extract_countries(Article(
-        article_id="t", source_file="t.txt", content_sha256="0", ordinal=0, title="", text=text,
-        title_start=0, title_end=0, body_start=0,
-    ))  # fmt: skip
+    mentions = extract_countries(
+        Article(
+            article_id="t",
+            source_file="t.txt",
+            content_sha256="0",
+            ordinal=0,
+            title="",
+            text=text,
+            title_start=0,
+            title_end=0,
+            body_start=0,
+        )
+    )
     assert [(m.mention_text, m.country_iso3) for m in mentions] == [("Papua New Guinea", "PNG"), ("Guinea", "GIN")]

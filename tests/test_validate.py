@@ -111,10 +111,8 @@ def _tables() -> dict[str, list[dict]]:
         "counts": [
             _count("c-whole", "clean", c, "1,195", 1195.0, nth=1, category="assisted"),
             _count("c-part", "clean", c, "48", 48.0, part_of_count_id="c-whole", counted="minors"),
-            _count("c-share", "clean", c, "40%", 40.0, qualifier="approx", unit="percent",
-                   category="percent"),
-            _count("c-money", "clean", c, "US$ 2.5 million", 2.5e6, unit="money", category="money",
-                   currency="USD"),
+            _count("c-share", "clean", c, "40%", 40.0, qualifier="approx", unit="percent", category="percent"),
+            _count("c-money", "clean", c, "US$ 2.5 million", 2.5e6, unit="money", category="money", currency="USD"),
             _count("c-words", "clean", c, "thirty", 30.0, category="participants"),
             _count("c-140", "odd", o, "140%", 140.0, unit="percent", category="percent"),
             _count("c-300", "odd", o, "300", 300.0),
@@ -136,16 +134,35 @@ def _tables() -> dict[str, list[dict]]:
             }
         ],
         "events": [
-            _event("e-workshop", "clean", c, "workshop", event_type="training", country_iso3="MEX",
-                   start_date=date(2019, 3, 5), end_date=date(2019, 3, 6), date_precision="day",
-                   participants=30.0),
-            _event("e-survey", "odd", o, "survey", event_type="survey", country_iso3="GTM",
-                   start_date=date(2019, 12, 20), end_date=date(2019, 12, 2), date_precision="day"),
+            _event(
+                "e-workshop",
+                "clean",
+                c,
+                "workshop",
+                event_type="training",
+                country_iso3="MEX",
+                start_date=date(2019, 3, 5),
+                end_date=date(2019, 3, 6),
+                date_precision="day",
+                participants=30.0,
+            ),
+            _event(
+                "e-survey",
+                "odd",
+                o,
+                "survey",
+                event_type="survey",
+                country_iso3="GTM",
+                start_date=date(2019, 12, 20),
+                end_date=date(2019, 12, 2),
+                date_precision="day",
+            ),
             # far before publication: a warning only
-            _event("e-meeting", "odd", o, "meeting", country_iso3="GTM", start_date=date(1960, 1, 1),
-                   date_precision="year"),
+            _event(
+                "e-meeting", "odd", o, "meeting", country_iso3="GTM", start_date=date(1960, 1, 1), date_precision="year"
+            ),
         ],
-    }  # fmt: skip
+    }
 
 
 def _write_db(path: Path, tables: dict[str, list[dict]]) -> Path:

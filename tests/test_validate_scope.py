@@ -93,9 +93,12 @@ def test_two_scoped_steps_equal_one_full_validation(tmp_path: Path, full) -> Non
     """Articles arrive in two runs; each run validates and applies only its own articles."""
     tables = _tables()
     first = {"clean"}
-    step = _with_state(_write_db(tmp_path / "steps.duckdb", {
-        name: [r for r in rows if r["article_id"] in first] for name, rows in tables.items()
-    }))  # fmt: skip
+    step = _with_state(
+        _write_db(
+            tmp_path / "steps.duckdb",
+            {name: [r for r in rows if r["article_id"] in first] for name, rows in tables.items()},
+        )
+    )
     con = duckdb.connect(str(step))
     one = validate_facts(con, "step-1", reference=REFERENCE, scope=_scope(*first))
     apply_quarantine(con, one.quarantine, _scope(*first))
@@ -139,8 +142,9 @@ def test_facts_whose_article_is_missing_stay_held_until_they_leave_raw(tmp_path:
     con = duckdb.connect(str(db))
     apply_quarantine(con, validate_facts(con, "a", reference=REFERENCE).quarantine, None)
     assert ("counts", "c-orphan", "article_exists") in _held(con)
-    apply_quarantine(con, validate_facts(con, "b", reference=REFERENCE, scope=_scope("clean")).quarantine,
-                     _scope("clean"))  # fmt: skip
+    apply_quarantine(
+        con, validate_facts(con, "b", reference=REFERENCE, scope=_scope("clean")).quarantine, _scope("clean")
+    )
     assert ("counts", "c-orphan", "article_exists") in _held(con)
     con.execute("delete from raw.counts")
     apply_quarantine(con, pl.DataFrame(schema=RAW_STATE_TABLES["quarantine"]), _scope("clean"))

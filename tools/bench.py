@@ -173,8 +173,9 @@ def run_once(source: Path, warehouse: Path, work: Path, label: str) -> dict:
     load_before = os.getloadavg()[0]
     began = time.perf_counter()
     with open(log, "w") as fh:
-        proc = subprocess.run([*cmd, "--result", str(result)], stdout=fh, stderr=subprocess.STDOUT, env=env,
-                              cwd=PROJECT_DIR, check=False)  # fmt: skip
+        proc = subprocess.run(
+            [*cmd, "--result", str(result)], stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_DIR, check=False
+        )
     wall = time.perf_counter() - began
     out = json.loads(result.read_text()) if result.exists() else {"status": "crashed"}
     out.update(wall_s=round(wall, 3), exit_code=proc.returncode, log=str(log))

@@ -54,8 +54,9 @@ def segment_files(
         try:
             page = read_page(raw.data)
         except UnreadableFile as exc:
-            records.append(FileRecord(name, digest, size, None, "ignored" if "empty file" in str(exc) else "failed",
-                                      str(exc)))  # fmt: skip
+            records.append(
+                FileRecord(name, digest, size, None, "ignored" if "empty file" in str(exc) else "failed", str(exc))
+            )
             continue
         text_key = text_digest(page.text)
         if text_key in seen_text:
@@ -69,14 +70,20 @@ def segment_files(
             records.append(FileRecord(name, digest, size, page.encoding, "failed", f"segmentation error: {exc!r}"))
             continue
         if not file_articles:
-            records.append(FileRecord(name, digest, size, page.encoding, "ignored",
-                                      "no article found (no headline followed by body text)"))  # fmt: skip
+            records.append(
+                FileRecord(
+                    name, digest, size, page.encoding, "ignored", "no article found (no headline followed by body text)"
+                )
+            )
             continue
         seen_text[text_key] = name
         text_keys[name] = text_key
         capped = [cap_article(a) for a in file_articles]
-        cut = [f"article {n + 1} cut from {len(a.text):,} to {len(c.text):,} characters"
-               for n, (a, c) in enumerate(zip(file_articles, capped, strict=True)) if c is not a]  # fmt: skip
+        cut = [
+            f"article {n + 1} cut from {len(a.text):,} to {len(c.text):,} characters"
+            for n, (a, c) in enumerate(zip(file_articles, capped, strict=True))
+            if c is not a
+        ]
         reason = f"{'; '.join(cut)} (the {MAX_ARTICLE_CHARS:,}-character limit per article)" if cut else None
         articles.extend(capped)
         records.append(FileRecord(name, digest, size, page.encoding, "loaded", reason, len(capped)))

@@ -87,10 +87,16 @@ class _SuiteReport:
 
 def _suite_ran(run_id: str, suite: str, error: str) -> dict[str, Any]:
     return {
-        "run_id": run_id, "suite": suite, "expectation": SUITE_RAN, "column_name": None, "success": False,
-        "unexpected_count": None, "element_count": None, "severity": "critical",
+        "run_id": run_id,
+        "suite": suite,
+        "expectation": SUITE_RAN,
+        "column_name": None,
+        "success": False,
+        "unexpected_count": None,
+        "element_count": None,
+        "severity": "critical",
         "details": json.dumps({"error": error}, ensure_ascii=False),
-    }  # fmt: skip
+    }
 
 
 def _failing_rows(

@@ -56,5 +56,11 @@ def mark_repeated_text(record: FileRecord, first: str) -> None:
 
 def removed(source_file: str, content_sha256: str | None, size_bytes: int | None, encoding: str | None) -> FileRecord:
     """A file that was loaded before and is no longer in the source folder."""
-    return FileRecord(source_file, content_sha256, size_bytes, encoding, "ignored",
-                      "no longer in the source folder: its facts were withdrawn from the marts")  # fmt: skip
+    return FileRecord(
+        source_file,
+        content_sha256,
+        size_bytes,
+        encoding,
+        "ignored",
+        "no longer in the source folder: its facts were withdrawn from the marts",
+    )

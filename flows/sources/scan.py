@@ -106,8 +106,14 @@ def prescan(files: list[FoundFile], skip_content: Collection[str] = frozenset())
             continue
         digest = sha256_hex(data)
         if digest in seen:
-            dup = FileRecord(found.source_file, digest, len(data), None, "ignored",
-                             f"same content as {seen[digest]} (facts recorded once, under that file)")  # fmt: skip
+            dup = FileRecord(
+                found.source_file,
+                digest,
+                len(data),
+                None,
+                "ignored",
+                f"same content as {seen[digest]} (facts recorded once, under that file)",
+            )
             records.append(dup)
             duplicates.setdefault(seen[digest], []).append(dup)
             continue

@@ -32,16 +32,26 @@ def record_run(build: Path, summary: RunSummary, records: list[FileRecord]) -> N
             )
             append_audit(con, "files", files)
         run = {
-            "run_id": summary.run_id, "started_at": summary.started_at, "finished_at": datetime.now(UTC),
-            "status": summary.status, "source_dir": None, "files_seen": summary.files_seen,
-            "files_loaded": summary.files_loaded, "files_failed": summary.files_failed,
-            "articles": summary.articles, "extractor_version": extractor_version(), "message": summary.message,
-        }  # fmt: skip
+            "run_id": summary.run_id,
+            "started_at": summary.started_at,
+            "finished_at": datetime.now(UTC),
+            "status": summary.status,
+            "source_dir": None,
+            "files_seen": summary.files_seen,
+            "files_loaded": summary.files_loaded,
+            "files_failed": summary.files_failed,
+            "articles": summary.articles,
+            "extractor_version": extractor_version(),
+            "message": summary.message,
+        }
         append_audit(con, "runs", pl.DataFrame([run], schema=AUDIT_TABLES["runs"], orient="row"))
         if summary.status == "succeeded":
-            tables = {r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()}  # fmt: skip
+            tables = {
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'marts'"
+                ).fetchall()
+            }
             for name in _MARTS:
                 if name in tables:
                     summary.facts[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
@@ -64,9 +74,13 @@ def read_status(warehouse: Path) -> str:
             """select run_id, status, started_at, finished_at, files_seen, files_loaded, files_failed, articles,
                       message from audit.runs order by started_at desc limit 1"""
         ).fetchone()
-        marts = {name: con.execute(f"select count(*) from marts.{name}").fetchone()[0] for name in _MARTS
-                 if con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
-                                "and table_name = ?", [name]).fetchone()[0]}  # fmt: skip
+        marts = {
+            name: con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            for name in _MARTS
+            if con.execute(
+                "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = ?", [name]
+            ).fetchone()[0]
+        }
     finally:
         con.close()
     lines = [f"warehouse {warehouse}"]

@@ -39,9 +39,10 @@ def read_prior_state(warehouse: Path) -> PriorState:
         return PriorState(empty, {}, None)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = {r[0] for r in con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables"
-        ).fetchall()}  # fmt: skip
+        tables = {
+            r[0]
+            for r in con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+        }
         if not {"raw.sources", "raw.articles", "raw.validation_run"} <= tables:
             return PriorState(empty, {}, None)
         [(articles,)] = con.execute("select count(*) from raw.articles").fetchall()
@@ -58,15 +59,32 @@ def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> t
     for r in records:
         if r.status == "unchanged":
             before = previous.get(r.source_file, {})
-            rows.append({**before, "source_file": r.source_file, "content_sha256": r.content_sha256,
-                         "size_bytes": r.size_bytes, "status": "loaded", "reason": None,
-                         "extractor_version": version,
-                         "last_read_run_id": before.get("last_read_run_id", run_id)})  # fmt: skip
+            rows.append(
+                {
+                    **before,
+                    "source_file": r.source_file,
+                    "content_sha256": r.content_sha256,
+                    "size_bytes": r.size_bytes,
+                    "status": "loaded",
+                    "reason": None,
+                    "extractor_version": version,
+                    "last_read_run_id": before.get("last_read_run_id", run_id),
+                }
+            )
         else:
-            rows.append({"source_file": r.source_file, "content_sha256": r.content_sha256,
-                         "size_bytes": r.size_bytes, "encoding": r.encoding, "status": r.status,
-                         "reason": r.reason, "articles": r.articles, "extractor_version": version,
-                         "last_read_run_id": run_id})  # fmt: skip
+            rows.append(
+                {
+                    "source_file": r.source_file,
+                    "content_sha256": r.content_sha256,
+                    "size_bytes": r.size_bytes,
+                    "encoding": r.encoding,
+                    "status": r.status,
+                    "reason": r.reason,
+                    "articles": r.articles,
+                    "extractor_version": version,
+                    "last_read_run_id": run_id,
+                }
+            )
     seen = {r.source_file for r in records}
     removed = [
         ledger.removed(name, row["content_sha256"], row["size_bytes"], row["encoding"])

@@ -17,13 +17,17 @@ quarantine as (
 
 held_back_counts as (
 
-    select fact_id as count_id from quarantine where fact_table = 'counts'
+    select fact_id as count_id
+    from quarantine
+    where fact_table = 'counts'
 
 ),
 
 held_back_events as (
 
-    select fact_id as event_id from quarantine where fact_table = 'events'
+    select fact_id as event_id
+    from quarantine
+    where fact_table = 'events'
 
 ),
 
