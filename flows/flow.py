@@ -123,6 +123,7 @@ class Changes:
     inserted: pl.DataFrame  # article_id of each article this run appended
     rebuild_all: bool  # new extractor, dbt project or suite, or a first build: check and rebuild all
     changed: bool  # anything to validate and rebuild at all
+    removed_articles: int = 0  # published articles of the files gone from the source folder
 
 
 def load_state(
@@ -155,7 +156,9 @@ def load_state(
         con.close()
     rebuild_all = full_refresh or prior.build_version != build_version()
     changed = bool(scan.pending or not withdrawn.is_empty() or removed) or rebuild_all
-    return Changes(records + removed, extraction.inserted, rebuild_all, changed)
+    articles_by_file = dict(zip(prior.sources["source_file"], prior.sources["articles"], strict=True))
+    removed_articles = sum(articles_by_file.get(r.source_file) or 0 for r in removed)
+    return Changes(records + removed, extraction.inserted, rebuild_all, changed, removed_articles)
 
 
 def withdraw_replaced(build: Path, prior: PriorState, scan: Prescan) -> pl.DataFrame:
@@ -321,7 +324,7 @@ def pressfacts_flow(
             changes = load_state(build, prior, files, scan, extraction, withdrawn, summary, full_refresh)
             records = changes.records
             if not allow_removals:
-                refuse_mass_removal(prior, summary.articles_withdrawn, source_dir, MAX_REMOVAL_SHARE)
+                refuse_mass_removal(prior, changes.removed_articles, source_dir, MAX_REMOVAL_SHARE)
             summary.lap("load")
             if changes.changed:
                 check_and_build(

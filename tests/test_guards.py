@@ -118,3 +118,15 @@ def test_an_older_duckdb_client_opens_the_published_file(published, tmp_path):
     out = subprocess.run([str(venv / "bin" / "python"), "-c", script, str(published)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) > 0
+
+
+@pytest.mark.e2e
+def test_changing_every_file_is_not_a_removal(tmp_path, prefect_harness):
+    """Changed files are re-extracted (their old articles withdrawn): that is no reason to refuse."""
+    source = tmp_path / "landing"
+    shutil.copytree(SAMPLE_DIR, source)
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    assert main(["--quiet", "run", "--source", str(source), "--warehouse", str(warehouse)]) == 0
+    for page in source.iterdir():
+        page.write_bytes(page.read_bytes() + b"\n")
+    assert main(["--quiet", "run", "--source", str(source), "--warehouse", str(warehouse)]) == 0

@@ -99,8 +99,8 @@ class RemovalRefused(RuntimeError):
 
 
 def refuse_mass_removal(prior: PriorState, withdrawn_for_good: int, source_dir: Path, max_share: float) -> None:
-    """Raise :class:`RemovalRefused` when this run would withdraw every published article, or more than
-    ``max_share`` of them, for good (articles re-extracted from changed files do not count)."""
+    """Raise :class:`RemovalRefused` when the files gone from the source folder held every published
+    article, or more than ``max_share`` of them (changed files are re-extracted, not removed)."""
     if prior.articles == 0 or withdrawn_for_good == 0:
         return
     if withdrawn_for_good >= prior.articles or withdrawn_for_good > max_share * prior.articles:

@@ -55,7 +55,16 @@ mentions as (
 -- the figures the body states: a headline figure joins one of them, when it says the same
 body_figures as (
 
-    select distinct story_id, value, value_max, unit, category, currency, country_iso3, counted_key, part_of_value
+    select distinct
+        story_id,
+        value,
+        value_max,
+        unit,
+        category,
+        currency,
+        country_iso3,
+        counted_key,
+        part_of_value
     from mentions
     where not is_in_title
 
@@ -80,7 +89,7 @@ headline_candidates as (
             and m.country_iso3 is not distinct from b.country_iso3
             and m.value_max is not distinct from b.value_max
             and (
-                b.value = m.value
+                m.value = b.value
                 or ({{ rounding_step('m.value') }} >= 10 and abs(m.value - b.value) < {{ rounding_step('m.value') }})
             )
     where m.is_in_title
@@ -100,7 +109,10 @@ headline_matches as (
     from headline_candidates
     where
         is_equal
-        or count_id not in (select count_id from headline_candidates where is_equal)
+        or count_id not in (
+            select equal_candidates.count_id from headline_candidates as equal_candidates
+            where equal_candidates.is_equal
+        )
     group by count_id
     having count(*) = 1
 

@@ -11,7 +11,11 @@ quarantine as (
 
 articles as (
 
-    select article_id, title, published_date from {{ ref('stg_articles') }}
+    select
+        article_id,
+        title,
+        published_date
+    from {{ ref('stg_articles') }}
 
 ),
 
