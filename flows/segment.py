@@ -143,6 +143,7 @@ def parse_date_place_line(line: str) -> tuple[date, str | None] | None:
 # Words that may stand around a date on a date line ("Posted on", "This press note has been updated on").
 _DATE_LABEL_WORDS = frozenset(
     """date dated published publish posted updated update last modified released issued created on at
+    originally
     by in this the page press note release news story article item has have been was is first""".split()
 )
 _TIME_TAIL = re.compile(
@@ -378,6 +379,7 @@ class _Item:
     lo: int  # first line of the item
     title: int | None  # its headline's line, None when the item prints none
     date: date | None
+    end: int | None = None  # where the item's text stops, when before the next item (its closing date line)
 
 
 def _listing_items(lines: list[_Line]) -> list[_Item]:
@@ -390,10 +392,17 @@ def _listing_items(lines: list[_Line]) -> list[_Item]:
     short, an item with no headline) then follow the page's order.
     """
     content = [i for i, line in enumerate(lines) if line.kind in ("text", "date")]
-    anchors = [k for k, i in enumerate(content) if lines[i].kind == "date"]
-    if not anchors:
+    # a record's date block: one date line or several in a row ("Posted ...", "Originally published ...")
+    blocks: list[tuple[int, int]] = []
+    for k, i in enumerate(content):
+        if lines[i].kind == "date":
+            if blocks and blocks[-1][1] == k - 1:
+                blocks[-1] = (blocks[-1][0], k)
+            else:
+                blocks.append((k, k))
+    if not blocks:
         return _undated_items(lines, content)
-    if len(anchors) < 2:
+    if len(blocks) < 2:
         return []
 
     def text(k: int) -> str | None:
@@ -401,34 +410,62 @@ def _listing_items(lines: list[_Line]) -> list[_Item]:
             return lines[content[k]].text
         return None
 
-    after_title, before_title, untitled = [], [], []  # anchors that show each record shape
-    for k in anchors:
-        nxt, nxt2, prv, prv2 = text(k + 1), text(k + 2), text(k - 1), text(k - 2)
+    after_title, before_title, untitled = [], [], []  # date blocks that show each record shape
+    for first, last in blocks:
+        nxt, nxt2, prv, prv2 = text(last + 1), text(last + 2), text(first - 1), text(first - 2)
         if nxt and nxt2 and _looks_headline(nxt) and _looks_body(nxt2):
-            after_title.append(k)
+            after_title.append(first)
         elif prv and nxt and _looks_headline(prv) and _looks_body(nxt) and not (prv2 and _looks_headline(prv2)):
-            before_title.append(k)
+            before_title.append(first)
         elif nxt and _looks_body(nxt) and not _looks_headline(nxt):
-            untitled.append(k)
+            untitled.append(first)
     items: list[_Item] = []
-    if len(before_title) >= 2 and len(before_title) > len(after_title) + len(untitled):
-        for k in anchors:
-            prv, nxt = text(k - 1), text(k + 1)
+    closing = _closing_date_items(lines, content, blocks, text)
+    if closing:
+        items = closing
+    elif len(before_title) >= 2 and not untitled and len(before_title) > len(after_title):
+        # every date sits under a headline: the headline opens the item
+        for first, last in blocks:
+            prv, nxt = text(first - 1), text(last + 1)
             if prv and nxt and _is_item_title(prv) and not _closed_sentence(prv):
-                items.append(_Item(content[k - 1], content[k - 1], lines[content[k]].date))
+                items.append(_Item(content[first - 1], content[first - 1], lines[content[first]].date))
     elif len(after_title) + len(untitled) >= 2 and len(after_title) + len(untitled) >= len(before_title):
+        opening = text(blocks[0][0] - 1) or ""
+        if not after_title and blocks[0][0] in before_title and len(opening.split()) >= 4:
+            return []  # a headline over a date, then dated paragraphs: one article with a timeline
         mostly_titled = len(after_title) >= len(untitled)
-        for k in anchors:
-            nxt, nxt2 = text(k + 1), text(k + 2)
+        for first, last in blocks:
+            nxt, nxt2 = text(last + 1), text(last + 2)
             if nxt is None:
                 continue  # a date with no text after it belongs to the item it ends
             # on a page of titled items, the first of two lines after a date is the headline even if it
             # closes with a full stop; on a briefing page it must look like one
             titled = nxt2 is not None and _is_item_title(nxt) and (mostly_titled or not _closed_sentence(nxt))
-            items.append(_Item(content[k], content[k + 1] if titled else None, lines[content[k]].date))
+            items.append(_Item(content[first], content[last + 1] if titled else None, lines[content[first]].date))
     # a page that prints one item's header twice is one article: the items must differ
     keys = {lines[it.title].text.lower() if it.title is not None else f"@{it.lo}" for it in items}
     return items if len(items) >= 2 and len(keys) >= 2 else []
+
+
+def _closing_date_items(
+    lines: list[_Line], content: list[int], blocks: list[tuple[int, int]], text: Callable[[int], str | None]
+) -> list[_Item]:
+    """Items whose date line comes last (headline, summary, date): the page ends on a date line and
+    every date closes a headline and its summary."""
+    if text(blocks[-1][1] + 1) is not None:
+        return []
+    items = []
+    start = 0
+    for first, last in blocks:
+        k = first - 1
+        while k > start and text(k) and _looks_body(text(k) or "") and not _looks_headline(text(k) or ""):
+            k -= 1  # back over the summary's paragraphs to its headline
+        head = text(k)
+        if k >= first - 1 or not head or not _looks_headline(head) or not _is_item_title(head):
+            return []
+        items.append(_Item(content[k], content[k], lines[content[first]].date, content[first]))
+        start = last + 1
+    return items
 
 
 def _undated_items(lines: list[_Line], content: list[int]) -> list[_Item]:
@@ -495,6 +532,7 @@ def segment_page(
     if items:
         for n, it in enumerate(items):
             hi = items[n + 1].lo if n + 1 < len(items) else len(lines)
+            hi = min(hi, it.end) if it.end is not None else hi
             spans.append((it.lo, it.title, hi, it.date))
     else:
         title_at = _find_title(lines, 0, len(lines))

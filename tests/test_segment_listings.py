@@ -218,3 +218,88 @@ def test_read_more_links_close_undated_items():
 
 def test_article_with_subheadings_stays_one_article():
     assert _titles(ARTICLE_WITH_SUBHEADINGS) == ["Families rebuild homes after the storm in the delta"]
+
+
+TIMELINE_ARTICLE = """Floods displace thousands along the river valley
+
+8 May 2021
+
+Heavy rains have displaced more than 4,000 families along the river, officials said on Friday.
+
+The Agency is distributing tents and water kits in the worst-hit districts.
+
+Timeline of the response
+
+3 May 2021
+
+The first evacuation centres opened in schools and churches.
+
+5 May 2021
+
+Boats reached villages cut off by the water.
+"""
+
+
+def test_an_article_with_a_dated_timeline_stays_one_article():
+    (a,) = segment_page(TIMELINE_ARTICLE, "t.txt", "sha")
+    assert a.title == "Floods displace thousands along the river valley"
+    assert a.published_date == date(2021, 5, 8)
+    assert "Boats reached villages" in a.text
+
+
+TWO_DATES_PER_ITEM = """Boats deliver aid to island communities
+Posted 8 Jul 2020
+Originally published 7 Jul 2020
+Six boats carried food and medicine to 2,000 families living on the river islands, the Agency said.
+New clinic opens at the border crossing
+Posted 2 Jul 2020
+Originally published 1 Jul 2020
+The clinic will screen travellers and refer those who need care to the district hospital nearby.
+"""
+
+
+def test_several_date_lines_in_a_row_are_one_record_date():
+    articles = segment_page(TWO_DATES_PER_ITEM, "t.txt", "sha")
+    assert [a.title for a in articles] == [
+        "Boats deliver aid to island communities",
+        "New clinic opens at the border crossing",
+    ]
+    assert [a.published_date for a in articles] == [date(2020, 7, 8), date(2020, 7, 2)]
+
+
+LABEL_THEN_TITLE_THEN_DATE = """News / Local
+Market traders receive cash grants in the north
+8 July 2020
+Two hundred traders received grants to restock their stalls after the fire in the old market.
+News / Local
+Health workers trained on safe childbirth
+2 July 2020
+Forty midwives and nurses finished a two-week course on safe childbirth at the district hospital.
+"""
+
+
+def test_label_headline_date_summary_records():
+    assert _titles(LABEL_THEN_TITLE_THEN_DATE) == [
+        "Market traders receive cash grants in the north",
+        "Health workers trained on safe childbirth",
+    ]
+
+
+DATE_LAST = """Our stories
+Boats deliver aid to island communities
+Six boats carried food and medicine to 2,000 families living on the river islands, the Agency said.
+8 July 2020
+New clinic opens at the border crossing
+The clinic will screen travellers and refer those who need care to the district hospital nearby.
+2 July 2020
+"""
+
+
+def test_records_whose_date_line_comes_last():
+    articles = segment_page(DATE_LAST, "t.txt", "sha")
+    assert [a.title for a in articles] == [
+        "Boats deliver aid to island communities",
+        "New clinic opens at the border crossing",
+    ]
+    assert [a.published_date for a in articles] == [date(2020, 7, 8), date(2020, 7, 2)]
+    assert "2 July 2020" not in articles[1].text
