@@ -410,9 +410,18 @@ def _listing_items(lines: list[_Line]) -> list[_Item]:
             return lines[content[k]].text
         return None
 
+    def headline_before(first: int) -> int:
+        """The line a headline over the date block would be on, past a tag line ("Nepal") under it."""
+        k = first - 1
+        tag, head = text(k), text(k - 1)
+        if tag and head and _is_tag_text(tag) and _looks_headline(head) and not _is_tag_text(head):
+            return k - 1
+        return k
+
     after_title, before_title, untitled = [], [], []  # date blocks that show each record shape
     for first, last in blocks:
-        nxt, nxt2, prv, prv2 = text(last + 1), text(last + 2), text(first - 1), text(first - 2)
+        hb = headline_before(first)
+        nxt, nxt2, prv, prv2 = text(last + 1), text(last + 2), text(hb), text(hb - 1)
         if nxt and nxt2 and _looks_headline(nxt) and _looks_body(nxt2):
             after_title.append(first)
         elif prv and nxt and _looks_headline(prv) and _looks_body(nxt) and not (prv2 and _looks_headline(prv2)):
@@ -426,9 +435,10 @@ def _listing_items(lines: list[_Line]) -> list[_Item]:
     elif len(before_title) >= 2 and not untitled and len(before_title) > len(after_title):
         # every date sits under a headline: the headline opens the item
         for first, last in blocks:
-            prv, nxt = text(first - 1), text(last + 1)
+            hb = headline_before(first)
+            prv, nxt = text(hb), text(last + 1)
             if prv and nxt and _is_item_title(prv) and not _closed_sentence(prv):
-                items.append(_Item(content[first - 1], content[first - 1], lines[content[first]].date))
+                items.append(_Item(content[hb], content[hb], lines[content[first]].date))
     elif len(after_title) + len(untitled) >= 2 and len(after_title) + len(untitled) >= len(before_title):
         opening = text(blocks[0][0] - 1) or ""
         if not after_title and blocks[0][0] in before_title and len(opening.split()) >= 4:
@@ -445,6 +455,16 @@ def _listing_items(lines: list[_Line]) -> list[_Item]:
     # a page that prints one item's header twice is one article: the items must differ
     keys = {lines[it.title].text.lower() if it.title is not None else f"@{it.lo}" for it in items}
     return items if len(items) >= 2 and len(keys) >= 2 else []
+
+
+_TAG_PART = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|del|of|and|la|el)){0,3}")
+
+
+def _is_tag_text(s: str) -> bool:
+    """A tag line: place or topic names, comma- or slash-separated ("Nepal", "Costa Rica, Panama")."""
+    if len(s.split()) > 14 or _SENTENCE_END.search(s):
+        return False
+    return all(_TAG_PART.fullmatch(part.strip()) for part in re.split(r"[,/|;]", s) if part.strip())
 
 
 def _closing_date_items(

@@ -303,3 +303,24 @@ def test_records_whose_date_line_comes_last():
     ]
     assert [a.published_date for a in articles] == [date(2020, 7, 8), date(2020, 7, 2)]
     assert "2 July 2020" not in articles[1].text
+
+
+TAGGED_RECORDS = """Wells dug in drought-hit villages
+Nepal
+8 July 2020
+Village committees dug fourteen wells that now serve about 5,000 people in the hills.
+Midwives trained at the district hospital
+Bangladesh, Myanmar
+2 July 2020
+Forty midwives and nurses finished a two-week course on safe childbirth and newborn care.
+"""
+
+
+def test_a_tag_line_between_headline_and_date_stays_with_its_item():
+    articles = segment_page(TAGGED_RECORDS, "t.txt", "sha")
+    assert [a.title for a in articles] == [
+        "Wells dug in drought-hit villages",
+        "Midwives trained at the district hospital",
+    ]
+    assert "Bangladesh, Myanmar" in articles[1].text[: articles[1].body_start]
+    assert "Midwives" not in articles[0].text
