@@ -74,3 +74,8 @@ def test_title_place_is_the_primary_country_over_a_donor_named_more_often():
     )
     art = _article(text, "Norway Backs Water Projects in Somalia")
     assert primary_country(art, extract_countries(art)) == "SOM"
+
+
+def test_given_names_that_are_also_cities_imply_no_country():
+    assert _codes("George and Hassan led the training for the volunteers.") == set()
+    assert _codes("Hassan said the clinic in Mombasa will reopen.") == {"KEN"}
