@@ -37,10 +37,13 @@ _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DATE_FORMS = [
-    re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", re.IGNORECASE),
+    re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+|of\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", re.IGNORECASE),
     re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
     re.compile(r"(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[T ][\d:.+Z-]*)?"),
     re.compile(rf"{_WEEKDAY}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/{_YEAR}(?:\s*-\s*\d{{1,2}}:\d{{2}})?", re.IGNORECASE),
+    re.compile(r"(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/(?P<day>\d{1,2})"),
+    # "08.07.2020": day first, as everywhere dots are used
+    re.compile(rf"{_WEEKDAY}(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.{_YEAR}", re.IGNORECASE),
 ]
 _DATE_PREFIX = re.compile(r"^(?:date(?:\s+publish(?:ed)?)?|published(?:\s+on)?|posted(?:\s+on)?)\s*:?\s*", re.I)
 _DATE_LABEL_ONLY = re.compile(r"^(?:date(?:\s+publish(?:ed)?)?|published(?:\s+on)?|posted(?:\s+on)?)\s*:\s*$", re.I)
@@ -164,7 +167,12 @@ def _side_kind(side: str, before: bool) -> str | None:
     core = side.strip(_SIDE_SEPARATORS)
     if not core:
         return "label"
-    words = core.replace(",", " , ").split()
+    if "(" in core and ")" in side[side.find(core) + len(core) :]:
+        core += ")"  # "Kathmandu (Nepal), 8 July 2020": keep the closing parenthesis
+    if _LABEL.match(core):
+        return "label"  # "Briefing Notes, 8 July 2020", "News / Local - 8 July 2020"
+    # punctuation-only tokens ("/", "|") separate; parentheses around a part are dropped
+    words = [w.strip("()") for w in core.replace(",", " , ").split() if w == "," or any(c.isalnum() for c in w)]
     if len(words) > 9:
         return None
     lead = 0
@@ -182,7 +190,12 @@ def _side_kind(side: str, before: bool) -> str | None:
         if w != "," and not w[0].isupper() and w.lower() not in _PLACE_PARTICLES:
             return None
     first = core.find(rest[0]) if rest[0] != "," else 0
-    return core[first:].strip(_SIDE_SEPARATORS)
+    place = core[first:].strip(" \t,;:|-–—")
+    if place.endswith(")") and "(" not in place:
+        place = place[:-1]
+    if place.startswith("(") and ")" not in place:
+        place = place[1:]
+    return place
 
 
 def _date_from_match(m: re.Match[str]) -> date | None:

@@ -79,3 +79,9 @@ def test_title_place_is_the_primary_country_over_a_donor_named_more_often():
 def test_given_names_that_are_also_cities_imply_no_country():
     assert _codes("George and Hassan led the training for the volunteers.") == set()
     assert _codes("Hassan said the clinic in Mombasa will reopen.") == {"KEN"}
+
+
+def test_a_dateline_place_with_its_country_in_parentheses():
+    from flows.extract.countries import resolve_place
+
+    assert resolve_place("Kathmandu (Nepal)") == "NPL"

@@ -324,3 +324,13 @@ def test_a_tag_line_between_headline_and_date_stays_with_its_item():
     ]
     assert "Bangladesh, Myanmar" in articles[1].text[: articles[1].body_start]
     assert "Midwives" not in articles[0].text
+
+
+def test_more_date_line_forms():
+    assert parse_date_place_line("News / Local - 8 July 2020") == (date(2020, 7, 8), None)
+    assert parse_date_place_line("Briefing Notes, 8 July 2020") == (date(2020, 7, 8), None)
+    assert parse_date_place_line("08.07.2020") == (date(2020, 7, 8), None)
+    assert parse_date_place_line("2020/07/08") == (date(2020, 7, 8), None)
+    assert parse_date_place_line("8th of July 2020") == (date(2020, 7, 8), None)
+    assert parse_date_place_line("Kathmandu (Nepal), 8 July 2020") == (date(2020, 7, 8), "Kathmandu (Nepal)")
+    assert parse_date_place_line("The 8th of July 2020 was hot") is None

@@ -81,6 +81,8 @@ _COMPOUND_PREFIX = re.compile(r"\b(?:inter|intra|pan|trans|ibero|afro)\s*-\s*$",
 # Words before an ambiguous place ("David", a city and a given name) that make it a place.
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
 
+_PARENTHESIS = re.compile(r"\s*\(([^()]{1,40})\)")
+
 # Abbreviations that are also English words when a headline shouts ("HELP US").
 _SHOUTABLE = frozenset({"US"})
 
@@ -389,6 +391,7 @@ def resolve_place(name: str, context_iso3: frozenset[str] = frozenset()) -> str 
     A country named after a comma decides; of several places separated by "/" the first counts;
     an ambiguous name takes a country from ``context_iso3`` when it can, else its default reading.
     """
+    name = _PARENTHESIS.sub(r", \1", name)  # "Kathmandu (Nepal)" reads as "Kathmandu, Nepal"
     first = re.split(r"\s*[/|]\s*", name.strip(), maxsplit=1)[0]
     parts = [p.strip(" .-–—") for p in first.split(",") if p.strip(" .-–—")]
     if not parts:
