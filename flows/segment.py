@@ -416,7 +416,13 @@ def _listing_items(lines: list[_Line]) -> list[_Item]:
     if not blocks:
         return _undated_items(lines, content)
     if len(blocks) < 2:
-        return []
+        # one date at the top of the page (an HTML page's own date) over undated items
+        # (an article's own headline over that date makes the page one article)
+        first, last = blocks[0]
+        heads = [lines[i].text for i in content[:first] if lines[i].kind == "text"]
+        if first > 2 or any(_looks_headline(h) and len(h.split()) >= 6 for h in heads):
+            return []
+        return _undated_items(lines, content[last + 1 :])
 
     def text(k: int) -> str | None:
         if 0 <= k < len(content) and lines[content[k]].kind == "text":

@@ -23,3 +23,36 @@ def test_html_listing_keeps_every_article_element():
     ]
     # each item's own <time>, even one that prints nothing, not the page's date
     assert [a.published_date for a in articles] == [date(2021, 5, 28), date(2021, 5, 20)]
+
+
+UNDATED_ITEMS_HTML = b"""<html><head><meta property="article:published_time" content="2021-06-01"></head><body>
+<main><h1>News</h1>
+<div class="item"><h3>Mobile team visits mountain villages</h3>
+<p>The team treated 150 patients in four villages and left medicines with the village nurses.</p>
+<a href="/a">Read more</a></div>
+<div class="item"><h3>Bridge repaired on the main market road</h3>
+<p>Workers from the villages repaired the bridge in ten days, with tools lent by the district.</p>
+<a href="/b">Read more</a></div>
+</main></body></html>"""
+
+
+def test_html_listing_of_undated_items_under_the_page_date():
+    articles = segment_page(read_page(UNDATED_ITEMS_HTML).text, "list.html", "sha")
+    assert [a.title for a in articles] == [
+        "Mobile team visits mountain villages",
+        "Bridge repaired on the main market road",
+    ]
+    assert [a.published_date for a in articles] == [None, None]
+
+
+ARTICLE_WITH_SUBHEADINGS_HTML = b"""<html><body><article><h1>Families rebuild homes after the storm in the delta</h1>
+<time datetime="2021-06-01">1 June 2021</time>
+<h2>Roofs and walls come first</h2><p>The Agency has helped 300 families rebuild their homes since the storm in May.</p>
+<h2>Boats back at sea quickly</h2><p>Fishing families received nets and repaired boats so they could go back to sea.</p>
+<h2>Ready for the coming rains</h2><p>District teams mapped safe shelters and trained volunteers to warn families.</p>
+</article></body></html>"""
+
+
+def test_html_article_whose_body_opens_with_a_subheading_stays_one_article():
+    (a,) = segment_page(read_page(ARTICLE_WITH_SUBHEADINGS_HTML).text, "a.html", "sha")
+    assert a.title == "Families rebuild homes after the storm in the delta"
