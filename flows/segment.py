@@ -64,7 +64,9 @@ _LABEL_WORDS = (
     r"photos?|videos?|gallery|events?|announcements?|joint|speech(?:es)?|interviews?|highlights|latest|"
     r"top|stories|press\s+room|newsroom|field|country|office|communiqu[eé]s?|bulletins?|situation|reports?"
 )
-_LABEL = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[/|>»›:,&-]?\s*(?:{_LABEL_WORDS}))*\s*[/|>»›:]?$", re.IGNORECASE)
+_LABEL = re.compile(
+    rf"^(?:{_LABEL_WORDS})(?:\s*(?:[/|>»›:,&-]|and)?\s*(?:{_LABEL_WORDS}))*\s*[/|>»›:]?$", re.IGNORECASE
+)
 _MORE = re.compile(r"^(?:read|learn|see|view)\s+(?:more|the full story|full story|story)\b.{0,30}$|^more\W*$", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;\"\u201d]$")
 _GLUED = re.compile(r"^(?:[A-Z]+ )*[A-Z]{2,}(?=[A-Z][a-z])")  # "WHO WE AREThe ...": a heading glued to its teaser
@@ -336,12 +338,21 @@ def _find_title(lines: list[_Line], lo: int, hi: int, min_words: int = 4) -> int
                 meta += 1
                 j += 1
                 continue
+            if meta < 12 and _is_meta_field(nxt.text):
+                meta += 1  # a metadata block under the title ("Format", "Source", "Posted", values)
+                j += 1
+                continue
             break
         if j >= hi and i + 1 < hi:
             continue
     if min_words > 2:
         return _find_title(lines, lo, hi, min_words - 1)
     return None
+
+
+def _is_meta_field(s: str) -> bool:
+    """A metadata field or value under a headline: at most three words, no sentence punctuation."""
+    return len(s.split()) <= 3 and not _SENTENCE_END.search(s)
 
 
 def _is_tag_line(lines: list[_Line], j: int, hi: int) -> bool:

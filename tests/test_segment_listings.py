@@ -334,3 +334,26 @@ def test_more_date_line_forms():
     assert parse_date_place_line("8th of July 2020") == (date(2020, 7, 8), None)
     assert parse_date_place_line("Kathmandu (Nepal), 8 July 2020") == (date(2020, 7, 8), "Kathmandu (Nepal)")
     assert parse_date_place_line("The 8th of July 2020 was hot") is None
+
+
+METADATA_BLOCK = """Boats deliver aid to flooded island communities
+Format
+News and Press Release
+Source
+The Agency
+Posted
+8 Jul 2020
+Originally published
+8 Jul 2020
+Origin
+View original
+Dhaka - Six boats carried food and medicine to 2,000 families living on the river islands this week.
+The islands have been cut off since the river burst its banks in late June.
+"""
+
+
+def test_a_block_of_metadata_fields_under_the_headline():
+    (a,) = segment_page(METADATA_BLOCK, "m.txt", "sha", _resolve)
+    assert a.title == "Boats deliver aid to flooded island communities"
+    assert a.published_date == date(2020, 7, 8)
+    assert a.dateline_country_iso3 == "BGD"
