@@ -3,9 +3,11 @@
 Works on the shape of a page, never on one site's menu: navigation is
 recognised by what menus look like once flattened to text (bullets, lines
 printed twice, a heading glued to its teaser, runs of short title-case
-links); a listing page is a page with several date lines each followed by a
-headline and a summary; an article's title is the headline-like line right
-before its body.
+links); a listing page repeats one record -- a date line, a headline and a
+summary in any order, or a date line and a summary with no headline, or a
+headline and a summary with no date -- and the order a page uses is read from
+its unambiguous records; an article's title is the headline-like line right
+before its body (past tag, date and metadata lines).
 """
 
 from __future__ import annotations
@@ -147,9 +149,8 @@ def parse_date_place_line(line: str) -> tuple[date, str | None] | None:
 
 # Words that may stand around a date on a date line ("Posted on", "This press note has been updated on").
 _DATE_LABEL_WORDS = frozenset(
-    """date dated published publish posted updated update last modified released issued created on at
-    originally
-    by in this the page press note release news story article item has have been was is first""".split()
+    """date dated published publish posted updated update last modified released issued created originally
+    on at by in this the page press note release news story article item has have been was is first""".split()
 )
 _TIME_TAIL = re.compile(
     r"^\s*[-–—|,@]?\s*(?:at\s+)?(?:\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?)?"
