@@ -588,7 +588,7 @@ def segment_page(
     else:
         title_at = _find_title(lines, 0, len(lines))
         if title_at is not None:
-            spans.append((title_at, title_at, len(lines), None))
+            spans.append((title_at, title_at, len(lines), _date_above(lines, title_at)))
     articles = []
     for lo, title_at, hi, item_date in spans:
         article = _build_article(
@@ -597,6 +597,30 @@ def segment_page(
         if article is not None:
             articles.append(article)
     return articles
+
+
+def _date_above(lines: list[_Line], t: int) -> date | None:
+    """The date printed just above a single article's headline ("Press Release | 8 July 2020"), if any.
+
+    Only nav and blank lines may stand between; a date under the headline wins (``_build_article``
+    reads it only when this gives none, as for listing items).
+    """
+    for j in range(t - 1, max(-1, t - 6), -1):
+        if lines[j].kind == "date":
+            return None if _date_below(lines, t) else lines[j].date
+        if lines[j].kind not in ("blank", "nav", "datelabel"):
+            return None
+    return None
+
+
+def _date_below(lines: list[_Line], t: int) -> bool:
+    """True when a date line follows the headline before any body text."""
+    for j in range(t + 1, min(len(lines), t + 15)):
+        if lines[j].kind == "date":
+            return True
+        if lines[j].kind == "text" and _is_body(lines[j].text):
+            return False
+    return False
 
 
 def _build_article(

@@ -357,3 +357,13 @@ def test_a_block_of_metadata_fields_under_the_headline():
     assert a.title == "Boats deliver aid to flooded island communities"
     assert a.published_date == date(2020, 7, 8)
     assert a.dateline_country_iso3 == "BGD"
+
+
+def test_a_date_line_above_a_single_articles_headline_is_its_date():
+    page = (
+        "Press Release | 8 July 2020\n\nBoats deliver aid to flooded island communities\n\n"
+        "Six boats carried food and medicine to 2,000 families living on the river islands this week.\n"
+    )
+    (a,) = segment_page(page, "p.txt", "sha")
+    assert a.title == "Boats deliver aid to flooded island communities"
+    assert a.published_date == date(2020, 7, 8)
