@@ -47,6 +47,7 @@ _DATE_FORMS = [
     # "08.07.2020": day first, as everywhere dots are used
     re.compile(rf"{_WEEKDAY}(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.{_YEAR}", re.IGNORECASE),
 ]
+_YEAR_HINT = re.compile(r"(?:19|20)\d{2}")
 _DATE_PREFIX = re.compile(r"^(?:date(?:\s+publish(?:ed)?)?|published(?:\s+on)?|posted(?:\s+on)?)\s*:?\s*", re.I)
 _DATE_LABEL_ONLY = re.compile(r"^(?:date(?:\s+publish(?:ed)?)?|published(?:\s+on)?|posted(?:\s+on)?)\s*:\s*$", re.I)
 
@@ -117,6 +118,8 @@ def parse_date_place_line(line: str) -> tuple[date, str | None] | None:
     "this press note has been ..."), a time ("- 17:25 GMT +1") or a capitalised place name set
     off by a comma or dash. Anything else (a verb, a lower-case word) makes it a sentence.
     """
+    if len(line) > 160 or not _YEAR_HINT.search(line):
+        return None  # every date form has a four-digit year: most lines stop here
     s = _DATE_PREFIX.sub("", line.strip()).strip(" .,")
     if not s or len(s) > 120:
         return None
