@@ -85,3 +85,7 @@ def test_a_dateline_place_with_its_country_in_parentheses():
     from flows.extract.countries import resolve_place
 
     assert resolve_place("Kathmandu (Nepal)") == "NPL"
+
+
+def test_afro_prefix_keeps_the_country():
+    assert _codes("Afro-Colombian communities on the Pacific coast received kits.") == {"COL"}

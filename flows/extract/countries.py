@@ -75,9 +75,9 @@ _TITLE_LOCATIVE = re.compile(
     re.IGNORECASE,
 )
 
-# "Inter-American", "Pan- African", "Trans-Saharan": a country word bound to one of these prefixes by a
-# hyphen (even with a stray space after it) names a region or a span, not the country.
-_COMPOUND_PREFIX = re.compile(r"\b(?:inter|intra|pan|trans|ibero|afro)\s*-\s*$", re.IGNORECASE)
+# "Inter-American", "Pan- African": a country word bound to one of these prefixes by a hyphen (even
+# with a stray space after it) names a region or a span, not the country ("Afro-Colombian" still does).
+_COMPOUND_PREFIX = re.compile(r"\b(?:inter|intra|pan|trans)\s*-\s*$", re.IGNORECASE)
 # Words before an ambiguous place ("David", a city and a given name) that make it a place.
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
 
