@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _DROP = (
     "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, "
@@ -66,7 +66,8 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _inside_article(node) -> bool:  # noqa: ANN001 - a selectolax node
+def _inside_article(node: LexborNode) -> bool:
+    """True when ``node`` sits inside another ``<article>`` (a nested one is part of its parent)."""
     parent = node.parent
     while parent is not None:
         if parent.tag == "article":
