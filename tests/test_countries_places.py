@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 
-from flows.extract.countries import extract_countries, primary_country
-from flows.model import Article
+from flows.articles.model import Article
+from flows.facts.countries import extract_countries, primary_country
 from flows.reference import SEEDS_DIR
 
 
@@ -82,7 +82,7 @@ def test_given_names_that_are_also_cities_imply_no_country():
 
 
 def test_a_dateline_place_with_its_country_in_parentheses():
-    from flows.extract.countries import resolve_place
+    from flows.facts.countries import resolve_place
 
     assert resolve_place("Kathmandu (Nepal)") == "NPL"
 

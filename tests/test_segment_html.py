@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from flows.reading import read_page
-from flows.segment import segment_page
+from flows.articles.decode import read_page
+from flows.articles.segment import segment_page
 
 LISTING_HTML = b"""<!DOCTYPE html><html><head>
 <meta property="article:published_time" content="2021-06-01T10:00:00Z"></head>

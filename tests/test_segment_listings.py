@@ -5,7 +5,7 @@ Every page here is fictional, written for these tests.
 
 from datetime import date
 
-from flows.segment import parse_date_place_line, segment_page
+from flows.articles.segment import parse_date_place_line, segment_page
 
 
 def _resolve(name: str) -> str | None:
