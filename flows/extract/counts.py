@@ -520,7 +520,10 @@ def _count_for(
             pred = _COPULA_AFTER.match(text, after_start, s1)
             if pred:
                 phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
-                whole = _previous([f for f in found if f.count.unit == antecedent.count.unit], num.value)
+                if phrase is not None and phrase.noun is not None:
+                    # "Forty-seven were women": a part of the latest larger count; "255 are
+                    # currently displaced" names no kind of people and no subset
+                    whole = _previous([f for f in found if f.count.unit == antecedent.count.unit], num.value)
             if _another_before(before):
                 # "Another nine": more of what the antecedent counted, a part of its whole if it has one
                 whole = _whole_of(antecedent, found) if antecedent.is_part else None

@@ -47,7 +47,7 @@ _W_NUMBER = rf"(?:a\s+(?:thousand|million|billion)\b|{_W_LT1000}(?:\s+(?:thousan
 
 _SPACE_GROUP = "[ \u00a0\u202f]"
 _DIGITS = (
-    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d|\d)"  # 1,195  1,195.50
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:{_SPACE_GROUP}\d{{3}})*(?:\.\d+)?(?![\d,]\d|\d)"  # 1,195  1,195.50  5,700 000
     r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.]\d|\d)"  # 1.234.567 (Spanish style, unambiguous)
     rf"|\d{{1,3}}(?:{_SPACE_GROUP}\d{{3}})+(?![\d,.]\d|\d)"  # 24 000
     r"|\d+,\d{1,2}(?=\s*(?:%|per\s?cent))"  # 36,5 % (decimal comma, only before a percent)
@@ -83,7 +83,7 @@ def _currencies() -> tuple[dict[str, str], str, str]:
         return (
             "(?:(?:"
             + trie_alternation(words).replace(r"\ ", r"\s+")
-            + r")(?!\w)"
+            + r")(?![^\W\d_])"  # a code may touch its digits: "USD1 million"
             + ("|" + trie_alternation(signs) if signs else "")
             + ")"
         )
@@ -153,7 +153,7 @@ def trie_alternation(phrases: list[str]) -> str:
 
 _DIGIT_ANCHOR = re.compile(r"[0-9$€£¥][0-9]*")
 # Currency codes and letter-led signs are written in capitals ("USD", "NOK", "US$", "C$").
-_CODE_ANCHOR = re.compile(r"[A-Z](?:[A-Z]{0,2}\$|[A-Z]{2}\b)")
+_CODE_ANCHOR = re.compile(r"[A-Z](?:[A-Z]{0,2}\$|[A-Z]{2}(?![^\W\d_]))")
 _ANCHOR_WORDS = (*_UNITS, *_TENS, "dozen", "half", "third", "thirds", "quarter", "quarters", "between",
                  "from",
                  "hundred", "thousand", "million", "billion")  # fmt: skip
@@ -266,6 +266,7 @@ _LIST_JOINERS = frozenset("and & , - – to".split())
 _BEFORE_CUES = _ID_CUES | _MONTH_WORDS | _AGE_PREPS | _LIST_JOINERS | {"the", "aged", "age", "ages", "of", "in"}
 _DIGIT_TOKEN = re.compile(r"^[+(]?\d+\)?$")
 _DAY_AFTER_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?![,.]\d)")
+_YEAR_AFTER_MONTH = re.compile(r"(?:19|20)\d\d\b(?![,.]\d)")
 _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?,?$")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d$")
 
@@ -293,6 +294,12 @@ def words_to_number(words: str) -> float:
             total += max(current, 1) * _SCALES[tok]
             current = 0
     return float(total + current)
+
+
+def _word_scale(words: str) -> int:
+    """The scale word ending a number in words ("four million" -> 1,000,000), else 0."""
+    last = words.lower().split()[-1]
+    return _SCALES.get(last, 0) if last != "hundred" else 0
 
 
 def _digits_value(raw: str, scale: str | None) -> float:
@@ -380,7 +387,9 @@ def _excluded_by_after(text: str, end: int) -> bool:
     return w2 in _TIME_UNITS and w0[-1:] not in ",;:" and w1 not in ("per", "a", "an", "each", "every")
 
 
-def _excluded_by_before(text: str, start: int, is_word: bool, last_words: list[str] | None = None) -> bool:
+def _excluded_by_before(
+    text: str, start: int, is_word: bool, last_words: list[str] | None = None, currency: bool = False
+) -> bool:
     """True when the words before ``start`` make the number a date, age, phone/law number or id.
 
     ``last_words`` may pass ``_last_words(text, start)`` when the caller has it already.
@@ -406,17 +415,22 @@ def _excluded_by_before(text: str, start: int, is_word: bool, last_words: list[s
         return True
     if last.rstrip(".,") in _MONTH_WORDS or (last == "the" and len(words) > 1 and words[-2] in _MONTH_WORDS):
         # "May 22", "on June the 5"; but "Since January, 3,000 people": no day has a thousands separator
-        return is_word or bool(_DAY_AFTER_MONTH.match(text, start))
+        # ... and "July 2021": a month's year
+        return is_word or bool(_DAY_AFTER_MONTH.match(text, start) or _YEAR_AFTER_MONTH.match(text, start))
     if last in ("aged", "age", "ages") or (last == "of" and len(words) > 1 and words[-2] in ("age", "ages")):
         return True
     if last in _AGE_PREPS and len(words) > 1 and words[-2] in _AGE_NOUNS:
         return True  # "children under 5"
-    if not is_word and _DIGIT_TOKEN.match(last):
+    if not is_word and not currency and _DIGIT_TOKEN.match(last):
         return True  # a run of digit groups ("+41 22 717 9111", "(502) 2414 7400") is a phone number
     if (
         last in ("in", "of")
         and len(words) >= 2
-        and (_DIGIT_TOKEN.match(words[-2]) or words[-2] in _UNITS or (words[-2] == "out" and len(words) >= 3))
+        and (
+            _DIGIT_TOKEN.match(words[-2])
+            or words[-2] in _UNITS
+            or (words[-2] == "out" and len(words) >= 3 and (_DIGIT_TOKEN.match(words[-3]) or words[-3] in _UNITS))
+        )
     ):
         return True  # the base of a ratio: "1 in 5 children", "3 out of 10"
     # a date list: "May 22 and 27", "8, 15 and 20 March" is caught after; "May 8, 20"
@@ -494,9 +508,9 @@ def _read_match(text: str, m: re.Match[str], table: dict[str, str]) -> NumberMat
         return _fraction(text, m, s, e, last_words)
     a_w, a_d, a_s, b, bd = group("a_w", "a_d", "a_s", "b", "bd")
     is_word = bool(a_w)
-    if _excluded_by_before(text, s, is_word, last_words):
-        return None
     cur1, cur1c, cur1d, cur2, pct, apct = group("cur1", "cur1c", "cur1d", "cur2", "pct", "apct")
+    if _excluded_by_before(text, s, is_word, last_words, currency=bool(cur1)):
+        return None
     currency_tok = cur1 or cur1c or cur1d or cur2
     currency = table.get(" ".join(currency_tok.split())) if currency_tok else None
     is_percent = bool(pct or apct)
@@ -518,6 +532,11 @@ def _read_match(text: str, m: re.Match[str], table: dict[str, str]) -> NumberMat
         if b_scaled and not a_scaled and b_s:
             # "from 5 to 7 million": the scale word applies to both ends
             value *= _digits_value("1", b_s)
+        elif b_w and a_w and value < 1000 <= value_max:
+            # "three to four million": so does a scale word ending a range in words
+            scale = _word_scale(b_w)
+            if scale and value_max >= scale and value < scale:
+                value *= scale
         if value_max <= value:
             # "24-33" reads as a range only when it rises; "13-30 August" etc. are excluded elsewhere
             return None

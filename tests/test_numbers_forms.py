@@ -1,0 +1,49 @@
+"""Number forms added to the grammar (flows/extract/numbers.py); sentences written for these tests."""
+
+import pytest
+
+from flows.extract.numbers import find_numbers
+
+
+def _read(text: str) -> list[tuple[str, float, float | None, str | None]]:
+    return [(text[n.start : n.end], n.value, n.value_max, n.currency) for n in find_numbers(text)]
+
+
+def test_comma_groups_then_a_space_group() -> None:
+    assert _read("Over 4,300 000 people fled the floods.") == [("4,300 000", 4_300_000, None, None)]
+
+
+def test_word_range_shares_its_closing_scale_word() -> None:
+    assert _read("Between two to three million workers moved.") == [
+        ("Between two to three million", 2_000_000, 3_000_000, None)
+    ]
+    assert _read("from six to nine hundred boats") == [("from six to nine hundred", 6, 900, None)]
+
+
+def test_out_of_opens_a_subset_not_a_ratio_without_a_number_before() -> None:
+    assert [v for _, v, _, _ in _read("Report.\nOut of 14 flooded districts, two were cut off.")] == [14, 2]
+    assert _read("only 3 out of 10 mayors came") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "value", "iso"),
+    [
+        ("The grant, worth UGX 40,500,000, arrived.", "UGX 40,500,000", 40_500_000, "UGX"),
+        ("Each family got 35 Jordanian dinars.", "35 Jordanian dinars", 35, "JOD"),
+        ("It cost GEL 2.1 million in total.", "GEL 2.1 million", 2_100_000, "GEL"),
+        ("The ministry pledged LKR 9,000,000 more.", "LKR 9,000,000", 9_000_000, "LKR"),
+        ("Donors gave USD2 million to the fund.", "USD2 million", 2_000_000, "USD"),
+        ("The agency gave UKL 3 million.", "UKL 3 million", 3_000_000, "GBP"),
+    ],
+)
+def test_currencies_from_iso_4217_and_cldr_names(text: str, written: str, value: float, iso: str) -> None:
+    assert _read(text) == [(written, value, None, iso)]
+
+
+def test_a_year_before_a_currency_amount_is_not_a_phone_number() -> None:
+    got = _read("The town's 2031 US$2.5 billion plan was approved.")
+    assert ("US$2.5 billion", 2_500_000_000, None, "USD") in got
+
+
+def test_a_year_after_a_month_is_a_date() -> None:
+    assert _read("A storm in March 2031 flooded the valley.") == []
