@@ -47,3 +47,8 @@ def test_a_year_before_a_currency_amount_is_not_a_phone_number() -> None:
 
 def test_a_year_after_a_month_is_a_date() -> None:
     assert _read("A storm in March 2031 flooded the valley.") == []
+
+
+def test_a_number_with_thousands_groups_is_no_identifier() -> None:
+    assert [v for _, v, _, _ in _read("The plan targets 8,000 families.")] == [8000]
+    assert _read("Call the hotline 155 today.") == []

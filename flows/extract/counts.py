@@ -26,7 +26,7 @@ from flows.extract.numbers import NumberMatch, find_numbers, lower_same_length, 
 from flows.extract.text import build_automaton, contact_block_start, sentence_spans
 from flows.model import Article, Count, CountryMention
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S")
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+[^\W\d_][\w'’-]*|\S")
 _WORD_REST = re.compile(r"\w*")
 # Words that end a counted noun phrase: prepositions, articles, pronouns, auxiliaries, conjunctions.
 _STOP = frozenset(
@@ -49,7 +49,7 @@ _DEMONYM_SHAPE = re.compile(r"^[A-Z][a-z]+(?:ans|ese|[^s]is)$")
 
 _PART_BEFORE = re.compile(
     r"(?:\bincluding|\bamong\s+(?:them|whom|these|those|which)|\bof\s+(?:whom|which|them|these|those)"
-    r"|\bthey\s+include)\s*:?\s*$",
+    r"|\bthey\s+include|\bincludes?)\s*:?\s*$",
     re.IGNORECASE,
 )
 _ALONE_BEFORE = re.compile(r"\balone\b[,:]?\s*$", re.IGNORECASE)
@@ -67,7 +67,7 @@ _THOUSANDS_DOT = re.compile(r"^\d{1,3}\.\d{3}$")
 _YEAR_SAFE_UNITS = frozenset({"persons", "organizations", "countries", "places"})
 _OR_BEFORE = re.compile(r"\bor\s+$")
 _PERCENT_OF = re.compile(r"\s+(?:of|to)\s+(?:(?:the|these|those|all|their)\s+)?|\s+", re.IGNORECASE)
-_LIST_BEFORE = re.compile(r"\b(?:and|while|whereas|with)\s+$|[,;]\s*$")
+_LIST_BEFORE = re.compile(r"\b(?:and|but|while|whereas|with)\s+$|[,;]\s*$")
 
 
 # The "...$" searches below scan the whole 40-character window before a number; a substring test
@@ -233,6 +233,9 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
     for m in _TOKEN.finditer(text, start, min(stop, start + 100)):
         tok = m.group(0)
         if not tok[0].isalpha():
+            if tok[0].isdigit() and len(tok) > 1 and words and best is None:
+                words.append((tok, *m.span()))
+                continue  # a modifier with digits and letters: "ten small 4x4 vehicles"
             if tok == "," and best is None and words and coordinated:
                 continue  # "government officials, ngo staff, and academia" stays one phrase
             break
@@ -465,6 +468,7 @@ def _count_for(
     antecedent: _Found | None = None
     phrase: _Phrase | None = None
     is_part = False
+    explicit_part = False  # "48 of whom": the text says it is a part, even when it cannot be
     if num.currency:
         unit, category = "money", "money"
         phrase = _read_phrase(text, after_start, s1, demonym_spans)
@@ -481,7 +485,11 @@ def _count_for(
             det = of_m.group("det").lower()
             phrase = _read_phrase(text, of_m.end(), s1, demonym_spans)
             if det in ("whom", "which", "them"):
-                antecedent = _previous(in_sentence or found[-1:], num.value)
+                # the latest larger count; else the latest count at all: "5 migrants, 48 of whom ..." is
+                # linked as written, so that a later check can flag the impossible part
+                candidates = in_sentence or found[-1:]
+                antecedent = _previous(candidates, num.value) or _latest(candidates)
+                explicit_part = antecedent is not None
                 pred = _COPULA_AFTER.match(text, of_m.end(), s1)
                 if pred:
                     phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
@@ -490,7 +498,7 @@ def _count_for(
                 elif det != "them":
                     phrase = None
                 whole = antecedent
-            elif phrase is not None:
+            elif phrase is not None and not _superlative_after(text, of_m):
                 whole = _by_head(found, phrase.head, num.value) or _by_kind(found, phrase.noun, num.value)
                 antecedent = whole
             if phrase is None and antecedent is None:
@@ -516,19 +524,21 @@ def _count_for(
         if phrase is None and antecedent is None:
             antecedent = _bare_antecedent(text, num, s0, s1, before, in_sentence, found, demonym_spans)
             if antecedent is None:
-                return None
-            pred = _COPULA_AFTER.match(text, after_start, s1)
+                if num.is_year_like or not _people_verb_after(text, num, s0, s1, before):
+                    return None
+                unit, category = "persons", "other_persons"  # "Over 620,000 returned from ..."
+            pred = None if antecedent is None else _COPULA_AFTER.match(text, after_start, s1)
             if pred:
                 phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
                 if phrase is not None and phrase.noun is not None:
                     # "Forty-seven were women": a part of the latest larger count; "255 are
                     # currently displaced" names no kind of people and no subset
                     whole = _previous([f for f in found if f.count.unit == antecedent.count.unit], num.value)
-            if _another_before(before):
+            if antecedent is not None and _another_before(before):
                 # "Another nine": more of what the antecedent counted, a part of its whole if it has one
                 whole = _whole_of(antecedent, found) if antecedent.is_part else None
-        if num.is_word and num.value == 1 and (phrase is None or of_m):
-            return None  # "one" as a pronoun: "One jumped", "one of the", "one another"
+        if num.is_word and num.value == 1 and (phrase is None or of_m or num.qualifier == "min"):
+            return None  # "one" as a pronoun ("One jumped", "one of the"), a threshold ("at least one member")
         if phrase is not None and phrase.noun is not None:
             head = phrase.head
             unit, category = phrase.noun.unit, phrase.noun.category
@@ -565,9 +575,15 @@ def _count_for(
         category = _person_category(text, cues, num.qual_start, span_end, category, antecedent, whole)
     elif unit not in ("percent", "money"):
         category = unit
-    if whole is None and unit not in ("percent", "money"):
-        whole = _structural_whole(before, unit, num.value, in_sentence, found)
-    if whole is not None and (whole.count.unit != unit and unit != "persons" or whole.count.value <= value):
+    if whole is None and unit != "percent":
+        whole = _structural_whole(before, unit, num.value, in_sentence, found) or _listed_sibling_whole(
+            before, unit, in_sentence, found
+        )
+    if (
+        whole is not None
+        and not explicit_part
+        and (whole.count.unit != unit and unit != "persons" or whole.count.value <= value)
+    ):
         whole = None
     if unit == "percent":
         whole = None  # shares are not linked to their base (the annotators' convention)
@@ -657,6 +673,15 @@ def _previous(items: Sequence[_Found], value: float) -> _Found | None:
     return None
 
 
+_SUPERLATIVE = re.compile(r"(?:most|least|[a-z]{3,}est)\b", re.IGNORECASE)
+
+
+def _superlative_after(text: str, of_m: re.Match[str]) -> bool:
+    """True for "N of the most vulnerable X", "N of the largest X": a share of a set the text does not
+    count, not of an earlier count of X."""
+    return of_m.group("det").lower() == "the" and _SUPERLATIVE.match(text, of_m.end()) is not None
+
+
 def _by_head(found: Sequence[_Found], head: str, value: float) -> _Found | None:
     """The latest earlier count of the same noun ("ten of the women" -> "30 ... women")."""
     for f in reversed(found):
@@ -714,6 +739,22 @@ def _bare_antecedent(
     return None
 
 
+# Verbs only people do, right after a bare number that opens its clause: "Over 620,000 returned from A".
+_PEOPLE_VERB_AFTER = re.compile(
+    r"\s+(?:(?:have|has|had)\s+)?(?:already\s+|since\s+)?(?:returned|arrived|died|drowned|perished|fled|attended"
+    r"|participated|graduated|disappeared|escaped|survived|went\s+(?:missing|home)|came\s+home)\b",
+    re.IGNORECASE,
+)
+
+
+def _people_verb_after(text: str, num: NumberMatch, s0: int, s1: int, before: str) -> bool:
+    """True when a number with no noun is the subject of a verb only people do ("returned", "died",
+    "attended"), opening its sentence or clause: a count of people."""
+    if _PEOPLE_VERB_AFTER.match(text, num.end, s1) is None:
+        return False
+    return not text[s0 : num.qual_start].strip() or _LIST_BEFORE.search(before) is not None
+
+
 def _predicate(text: str, start: int, s1: int, demonym_spans: Sequence[tuple[int, int]]) -> _Phrase | None:
     """The counted noun when the number is the subject of a copula: "512 were women", "of whom 1,087
     were children". Only a lexicon (or people-shaped) noun right after the copula qualifies, so
@@ -740,6 +781,20 @@ def _sibling_whole(before: str, in_sentence: Sequence[_Found], found: Sequence[_
     return _whole_of(in_sentence[-1], found)
 
 
+def _listed_sibling_whole(
+    before: str, unit: str, in_sentence: Sequence[_Found], found: Sequence[_Found]
+) -> _Found | None:
+    """The whole of the part listed just before this one: "including 200 women, 150 children" or
+    "The grant includes USD 4,000 for food, and USD 9,000 for rent" (the same unit; a whole in this
+    sentence, or an amount of money; "In 2023 alone, N ..., and M ..." lists no parts)."""
+    if not in_sentence or in_sentence[-1].count.unit != unit:
+        return None
+    whole = _sibling_whole(before, in_sentence, found)
+    if whole is None or (unit != "money" and whole not in in_sentence):
+        return None
+    return whole
+
+
 def _opener_whole(text: str, s0: int, num: NumberMatch, found: Sequence[_Found]) -> _Found | None:
     """The whole named by a sentence opener "Of the people interviewed, 512 were ...": the latest
     earlier count of people larger than this one."""
@@ -756,11 +811,18 @@ def _latest(found: Sequence[_Found]) -> _Found | None:
 def _structural_whole(
     before: str, unit: str, value: float, in_sentence: Sequence[_Found], found: Sequence[_Found]
 ) -> _Found | None:
-    """The whole a count is a part of by the words before it: "including 500", "In 2023 alone, N"."""
+    """The whole a count is a part of by the words before it: "including 500", "In 2023 alone, N".
+
+    An amount of money opening its sentence with "includes" is a part of the latest larger amount
+    before it: "... USD 2 million. The grant includes USD 500,000 for shelter"."""
     if _part_before(before):
         for f in reversed(in_sentence):
             if f.count.unit == unit and f.count.value > value:
                 return f
+        if unit == "money" and not in_sentence:
+            latest = next((f for f in reversed(found) if f.count.unit == "money"), None)
+            if latest is not None and latest.count.value > value:
+                return latest
         return None
     if _alone_before(before):
         for f in reversed(found):
@@ -826,11 +888,15 @@ def _person_category(
             rank = 1  # "to return" decides only as the purpose after the people, or as their governor
         if rank == 1 and not before and not gap.strip() and _BASE_VERB.match(text, cue.start):
             rank = -1  # the verb right after the people says what they did: "helped 300 migrants return"
+        if rank == 1 and not before and default == "participants":
+            rank = 2  # "50 participants ... will benefit": a noun naming participation says more
         if rank == 1:
             if governs:
                 rank = 0  # the verb or noun whose object the number is: "assistance to 30 women"
             elif other_clause:
                 rank = 2  # a strong cue in another clause ranks below the noun's own category
+        if rank == 3 and governs:
+            rank = 0  # a noun or verb whose object the number is: "aid to some 300", "displacement of 500"
         if rank == 3 and other_clause:
             continue  # a weak cue counts only in the number's own clause
         if cue.category == "migrants" and default not in ("other_persons", "migrants"):
@@ -866,6 +932,40 @@ def _residence_before(text: str, start: int, end: int) -> bool:
     return _RESIDENCE.search(text, start, end) is not None
 
 
+_RETURN_FROM = re.compile(
+    r"\b(?:returned|returning|deported|repatriated|expelled|sent\s+back)\s+from\s+(?:the\s+)?$", re.IGNORECASE
+)
+_IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?,\s*)?$")
+
+
+def _located_in_before(text: str, np_end: int, c: CountryMention) -> bool:
+    """True when mention ``c`` follows "in (the) (City, )" within the counted phrase's clause."""
+    if c.char_start - np_end > 90:
+        return False
+    gap = text[np_end : c.char_start]
+    if ";" in gap or ":" in gap or "," in _LIST_COMMA.sub(" ", gap[: max(0, len(gap) - 30)]):
+        return False
+    return _IN_PLACE.search(text, max(np_end, c.char_start - 40), c.char_start) is not None
+
+
+_ORIGIN_LIST = re.compile(r"\s*(?:,|\band\b|\bor\b|&)\s*(?:the\s+)?")
+_BARE_FROM = re.compile(r"\s+from\s+(?:the\s+)?")
+
+
+def _return_origin_before(text: str, np_end: int, c: CountryMention) -> bool:
+    """True when country mention ``c`` is the origin of a return told after the counted phrase
+    (ending at ``np_end``): "... have returned from A", or "from A" right after the number."""
+    if _BARE_FROM.fullmatch(text, np_end, c.char_start):
+        return "from" in text[np_end : c.char_start] and _RETURN_FROM_CONTEXT.search(text, max(0, np_end - 80), np_end)
+    gap = text[np_end : c.char_start]
+    if ";" in gap or ":" in gap or "from" not in gap:
+        return False
+    return _RETURN_FROM.search(text, max(np_end, c.char_start - 40), c.char_start) is not None
+
+
+_RETURN_FROM_CONTEXT = re.compile(r"\b(?:returned|returning|deported|repatriated|expelled)\b", re.IGNORECASE)
+
+
 def _sentence_mentions(
     mentions: Sequence[CountryMention], starts: Sequence[int], s0: int, s1: int
 ) -> list[CountryMention]:
@@ -896,16 +996,33 @@ def _country_for(
     for c in in_sentence:
         if c.char_start >= np_end and _residence_before(text, max(np_end, c.char_start - 40), c.char_start):
             return c.country_iso3
+    for i, c in enumerate(in_sentence):
+        # a return flow names where the people come back from: "returned from A", "N from A and M from B";
+        # from several origins ("from A and B") the figure is about none of them alone
+        if c.char_start >= np_end and c.char_start - np_end <= 160 and _return_origin_before(text, np_end, c):
+            nxt = in_sentence[i + 1] if i + 1 < len(in_sentence) else None
+            if nxt is None or not _ORIGIN_LIST.fullmatch(text, c.char_end, nxt.char_start):
+                return c.country_iso3
+            break
     if phrase is not None:
         for c in in_sentence:
-            if c.match_kind == "demonym" and phrase.start <= c.char_start and c.char_end <= phrase.end:
-                return c.country_iso3
             if (
                 c.match_kind == "demonym"
                 and 0 <= c.char_start - phrase.end <= 12
                 and re.fullmatch(r"\s+from\s+(?:the\s+)?", text[phrase.end : c.char_start])
             ):
                 return c.country_iso3  # "45 officials from the Guatemalan Migration Institute"
+    for i, c in enumerate(in_sentence):
+        # where the counted people are, told in their own clause: "N Syrian families ... in Irbid, Jordan"
+        # (another country named first, "officials from the X ministry in Y", is said of the people)
+        if c.char_start >= np_end and c.match_kind != "demonym" and _located_in_before(text, np_end, c):
+            if all(o.country_iso3 == c.country_iso3 for o in in_sentence[:i] if o.char_start >= np_end):
+                return c.country_iso3
+            break
+    if phrase is not None:
+        for c in in_sentence:
+            if c.match_kind == "demonym" and phrase.start <= c.char_start and c.char_end <= phrase.end:
+                return c.country_iso3
     best: tuple[int, str] | None = None
     for c in in_sentence:
         if c.char_end <= num.qual_start:

@@ -411,8 +411,8 @@ def _excluded_by_before(
     if not last and len(words) >= 2:
         last = words[-2].strip("(:")
         words = words[:-1]
-    if last in _ID_CUES or last.rstrip(".:") in _ID_CUES:
-        return True
+    if (last in _ID_CUES or last.rstrip(".:") in _ID_CUES) and not _GROUPED.match(text, start):
+        return True  # "hotline 155", "Goal 8"; but "targets 8,000 families": no identifier has groups
     if last.rstrip(".,") in _MONTH_WORDS or (last == "the" and len(words) > 1 and words[-2] in _MONTH_WORDS):
         # "May 22", "on June the 5"; but "Since January, 3,000 people": no day has a thousands separator
         # ... and "July 2021": a month's year
@@ -447,6 +447,7 @@ def _excluded_by_before(
     return not is_word and _list_numbering(text, start)
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)")
 _LIST_NUMBER = re.compile(r"\d+[.)]\s")
 
 

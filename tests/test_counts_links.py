@@ -1,0 +1,97 @@
+"""Categories, part_of links and count countries; fictional sentences written for these tests."""
+
+from flows.extract.counts import extract_counts
+from flows.model import Article, Count, CountryMention
+
+
+def _article(text: str) -> Article:
+    return Article("art", "t.txt", "", 0, "", text, 0, 0, 0)
+
+
+def _counts(text: str, mentions: list[tuple[str, str, str]] = ()) -> dict[float, Count]:
+    countries = []
+    for word, iso3, kind in mentions:
+        start = text.index(word)
+        countries.append(CountryMention("art", iso3, word, start, start + len(word), kind))
+    return {c.value: c for c in extract_counts(_article(text), countries)}
+
+
+# --- category --------------------------------------------------------------------------------------
+
+
+def test_a_governing_weak_cue_decides() -> None:
+    assert _counts("The agency delivered aid to some 4,000 farmers uprooted by floods.")[4000].category == "assisted"
+    counts = _counts("The violence caused the displacement of 9,100 villagers last month.")
+    assert counts[9100].category == "migrants"
+
+
+def test_new_category_cues() -> None:
+    assert _counts("The plan aims to help nearly 12,000 people.")[12000].category == "assisted"
+    assert _counts("It offered income opportunities to 70 youths.")[70].category == "employed"
+    assert _counts("The forum gathers 35 mayors from the coast.")[35].category == "participants"
+
+
+def test_a_participation_noun_outranks_a_cue_after_it() -> None:
+    assert _counts("Thirty participants chosen by a jury will benefit from the course.")[30].category == "participants"
+
+
+def test_a_bare_number_doing_what_people_do_counts_people() -> None:
+    counts = _counts("Last year, 4,000 returned from the coast and 900 from the hills.")
+    assert counts[4000].unit == "persons" and counts[4000].category == "returned"
+    assert counts[900].unit == "persons"
+    assert _counts("The fund has 300 left.") == {}
+
+
+def test_at_least_one_is_a_threshold() -> None:
+    assert set(_counts("Aid went to 400 homes with at least one disabled member.")) == {400}
+
+
+# --- part_of ---------------------------------------------------------------------------------------
+
+
+def test_an_impossible_part_is_linked_as_written() -> None:
+    counts = _counts("The boat carried 5 migrants, 48 of whom were minors.")
+    assert counts[48].part_of_count_id == counts[5].count_id
+
+
+def test_a_part_listed_after_a_part_shares_its_whole() -> None:
+    counts = _counts("Floods displaced 9,000 people, including 4,000 children, 2,500 women and 300 elders.")
+    for part in (4000, 2500, 300):
+        assert counts[part].part_of_count_id == counts[9000].count_id
+
+
+def test_money_parts_opened_by_includes() -> None:
+    counts = _counts("The donor gave USD 3 million. The grant includes USD 800,000 for food, and USD 1.2 million for rent.")
+    assert counts[800000].part_of_count_id == counts[3000000].count_id
+    assert counts[1200000].part_of_count_id == counts[3000000].count_id
+
+
+def test_of_the_most_is_not_a_part_of_an_earlier_count() -> None:
+    counts = _counts("The appeal targets 8,000 families. We reached 2,000 of the poorest families already.")
+    assert counts[2000].part_of_count_id is None
+
+
+def test_but_some_n_remain_refers_back() -> None:
+    counts = _counts("The agency moved 5,000 IDPs from the camps, but some 700 remain.")
+    assert counts[700].unit == "persons"
+
+
+# --- country ---------------------------------------------------------------------------------------
+
+
+def test_return_origin_wins_over_the_demonym() -> None:
+    text = "This year 3,000 Freedonians, including 900 children, have returned from Sylvania."
+    counts = _counts(text, [("Freedonians", "FRE", "demonym"), ("Sylvania", "SYL", "name")])
+    assert counts[3000].country_iso3 == "SYL" and counts[900].country_iso3 == "SYL"
+
+
+def test_several_return_origins_leave_the_demonym() -> None:
+    text = "In May 400 Freedonian nationals returned from Sylvania and Ruritania."
+    mentions = [("Freedonian", "FRE", "demonym"), ("Sylvania", "SYL", "name"), ("Ruritania", "RUR", "name")]
+    assert _counts(text, mentions)[400].country_iso3 == "FRE"
+
+
+def test_where_the_people_are_wins_over_their_demonym() -> None:
+    text = "The agency paid 600 Freedonian families with a sick member in Oldtown, Sylvania."
+    counts = _counts(text, [("Freedonian", "FRE", "demonym"), ("Sylvania", "SYL", "name")])
+    assert counts[600].country_iso3 == "SYL"
