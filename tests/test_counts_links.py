@@ -61,7 +61,8 @@ def test_a_part_listed_after_a_part_shares_its_whole() -> None:
 
 
 def test_money_parts_opened_by_includes() -> None:
-    counts = _counts("The donor gave USD 3 million. The grant includes USD 800,000 for food, and USD 1.2 million for rent.")
+    text = "The donor gave USD 3 million. The grant includes USD 800,000 for food, and USD 1.2 million for rent."
+    counts = _counts(text)
     assert counts[800000].part_of_count_id == counts[3000000].count_id
     assert counts[1200000].part_of_count_id == counts[3000000].count_id
 
