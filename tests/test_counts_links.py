@@ -96,3 +96,48 @@ def test_where_the_people_are_wins_over_their_demonym() -> None:
     text = "The agency paid 600 Freedonian families with a sick member in Oldtown, Sylvania."
     counts = _counts(text, [("Freedonian", "FRE", "demonym"), ("Sylvania", "SYL", "name")])
     assert counts[600].country_iso3 == "SYL"
+
+
+# --- part_of forms ---------------------------------------------------------------------------------
+
+
+def test_out_of_and_pronoun_openers_name_the_whole() -> None:
+    counts = _counts("Out of 800 farmers surveyed, 120 were women.")
+    assert counts[120].part_of_count_id == counts[800].count_id
+    counts = _counts("The patrol found 310 people. Of these, 75 were children.")
+    assert counts[75].part_of_count_id == counts[310].count_id
+    counts = _counts("The patrol found 310 people. Among them, 40 were elderly men.")
+    assert counts[40].part_of_count_id == counts[310].count_id
+
+
+def test_a_share_in_brackets_does_not_hide_the_count_before_it() -> None:
+    counts = _counts("Of the 900 applicants, 360 (40%) were women.")
+    assert counts[360].part_of_count_id == counts[900].count_id
+    assert counts[40].unit == "percent" and counts[40].part_of_count_id is None
+
+
+def test_a_split_in_brackets_is_made_of_parts() -> None:
+    counts = _counts("The course was attended by 30 (18 men and 12 women) customs officers.")
+    assert counts[30].counted == "customs officers"
+    assert counts[18].part_of_count_id == counts[30].count_id
+    assert counts[12].part_of_count_id == counts[30].count_id
+
+
+def test_included_and_a_relative_before_a_bare_number() -> None:
+    counts = _counts("The 2,600 returnees included 700 children.")
+    assert counts[700].part_of_count_id == counts[2600].count_id
+    counts = _counts("The storm hit 90,000 people, of whom 30,000 need urgent help.")
+    assert counts[30000].part_of_count_id == counts[90000].count_id and counts[30000].unit == "persons"
+
+
+def test_a_compared_figure_counts_what_the_figure_before_it_counts() -> None:
+    counts = _counts("Officials registered 5,200 asylum seekers in June, up from 3,900 in May.")
+    assert counts[3900].unit == "persons" and counts[3900].part_of_count_id is None
+
+
+def test_share_of_them_counts_the_noun() -> None:
+    assert _counts("It reached 1,000 people, 60 per cent of them women.")[60].counted == "women"
+
+
+def test_rescued_people_are_migrants() -> None:
+    assert _counts("The coast guard rescued 230 people at sea.")[230].category == "migrants"

@@ -52,3 +52,8 @@ def test_a_year_after_a_month_is_a_date() -> None:
 def test_a_number_with_thousands_groups_is_no_identifier() -> None:
     assert [v for _, v, _, _ in _read("The plan targets 8,000 families.")] == [8000]
     assert _read("Call the hotline 155 today.") == []
+
+
+def test_a_bracket_after_a_count_is_no_phone_area_code() -> None:
+    assert [v for _, v, _, _ in _read("They met 25 (14 women) delegates.")] == [25, 14]
+    assert _read("Call (502) 2414 7400 now.") == []

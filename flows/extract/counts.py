@@ -49,7 +49,7 @@ _DEMONYM_SHAPE = re.compile(r"^[A-Z][a-z]+(?:ans|ese|[^s]is)$")
 
 _PART_BEFORE = re.compile(
     r"(?:\bincluding|\bamong\s+(?:them|whom|these|those|which)|\bof\s+(?:whom|which|them|these|those)"
-    r"|\bthey\s+include|\bincludes?)\s*:?\s*$",
+    r"|\bthey\s+include|\binclud(?:es?|ed))\s*:?\s*$",
     re.IGNORECASE,
 )
 _ALONE_BEFORE = re.compile(r"\balone\b[,:]?\s*$", re.IGNORECASE)
@@ -66,7 +66,7 @@ _THOUSANDS_DOT = re.compile(r"^\d{1,3}\.\d{3}$")
 # A bare year-like number ("1974") is a count only before nouns no year would qualify.
 _YEAR_SAFE_UNITS = frozenset({"persons", "organizations", "countries", "places"})
 _OR_BEFORE = re.compile(r"\bor\s+$")
-_PERCENT_OF = re.compile(r"\s+(?:of|to)\s+(?:(?:the|these|those|all|their)\s+)?|\s+", re.IGNORECASE)
+_PERCENT_OF = re.compile(r"\s+(?:of|to)\s+(?:(?:the|these|those|all|their|them|whom)\s+)?|\s+", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"\b(?:and|but|while|whereas|with)\s+$|[,;]\s*$")
 
 
@@ -463,6 +463,10 @@ def _count_for(
     text = article.text
     before = text[max(s0, num.qual_start - 40) : num.qual_start]
     after_start = num.end
+    if not num.currency and not num.is_percent:
+        paren = _PAREN_AFTER.match(text, num.end, s1)
+        if paren is not None:
+            after_start = paren.end()  # "21 (20 men and 1 woman) officials", "200 (40%) were women"
     head = ""
     whole: _Found | None = None
     antecedent: _Found | None = None
@@ -576,8 +580,11 @@ def _count_for(
     elif unit not in ("percent", "money"):
         category = unit
     if whole is None and unit != "percent":
-        whole = _structural_whole(before, unit, num.value, in_sentence, found) or _listed_sibling_whole(
-            before, unit, in_sentence, found
+        whole = (
+            _structural_whole(before, unit, num.value, in_sentence, found)
+            or _listed_sibling_whole(before, unit, in_sentence, found)
+            or _bracketed_whole(text, num, in_sentence)
+            or (_opener_whole(text, s0, num, found) if unit == "persons" else None)
         )
     if (
         whole is not None
@@ -728,6 +735,11 @@ def _bare_antecedent(
         return _latest(found)
     if _COPULA_AFTER.match(after) and (num.qual_start == s0 or text[s0 : num.qual_start].strip() == ""):
         return _latest(found)
+    if in_sentence and (_RELATIVE_BEFORE.search(before) or _COMPARED_BEFORE.search(before)):
+        # "1.2 million people, of whom 450,000 need aid"; "2,450 in May, up from 1,900 in April"
+        prev = _previous(in_sentence, num.value) or _latest(in_sentence)
+        if prev is not None:
+            return prev
     if (
         in_sentence
         and re.match(r"\s+(?:from|in|at|for|to|by|with|who|were|are|had|have|remain(?:ed)?|died)\b", after)
@@ -737,6 +749,12 @@ def _bare_antecedent(
         if prev.count.unit not in ("percent", "money"):
             return prev
     return None
+
+
+_RELATIVE_BEFORE = re.compile(r"\b(?:of|among)\s+(?:whom|which|them)\s*,?\s*$", re.IGNORECASE)
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:up|down)\s+from\s+$|\bcompared\s+(?:to|with)\s+$|\b(?:versus|vs\.?)\s+$", re.IGNORECASE
+)
 
 
 # Verbs only people do, right after a bare number that opens its clause: "Over 620,000 returned from A".
@@ -770,7 +788,11 @@ def _predicate(text: str, start: int, s1: int, demonym_spans: Sequence[tuple[int
     return phrase
 
 
-_OF_THE_OPENER = re.compile(r"\s*(?:Of|Among)\s+(?:the|these|those|all)\s+[^,;:]{2,60},\s*$", re.IGNORECASE)
+_OF_THE_OPENER = re.compile(
+    r"\s*(?:Of|Among|Out\s+of)\s+(?:(?:the|these|those|all)\s+[^,;:]{2,60}|\d[\d,. ]*\s+[^,;:]{2,60}|them|these|those)"
+    r",\s*$",
+    re.IGNORECASE,
+)
 
 
 def _sibling_whole(before: str, in_sentence: Sequence[_Found], found: Sequence[_Found]) -> _Found | None:
@@ -793,6 +815,18 @@ def _listed_sibling_whole(
     if whole is None or (unit != "money" and whole not in in_sentence):
         return None
     return whole
+
+
+_PAREN_AFTER = re.compile(r"\s*\((?=[^()\n]*\d)[^()\n]{1,60}\)")
+_PAREN_OPEN = re.compile(r"\s*\(\s*")
+
+
+def _bracketed_whole(text: str, num: NumberMatch, in_sentence: Sequence[_Found]) -> _Found | None:
+    """The count a bracket opens right after: "21 (20 men and 1 woman)" -> 20 is a part of 21."""
+    if not in_sentence or in_sentence[-1].count.unit in ("percent", "money"):
+        return None
+    prev = in_sentence[-1].count
+    return in_sentence[-1] if _PAREN_OPEN.fullmatch(text, prev.char_end, num.qual_start) else None
 
 
 def _opener_whole(text: str, s0: int, num: NumberMatch, found: Sequence[_Found]) -> _Found | None:

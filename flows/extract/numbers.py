@@ -408,9 +408,11 @@ def _excluded_by_before(
     if last.isalpha() and last not in _BEFORE_CUES:
         # a plain word no rule below looks at (most numbers): only list numbering is left to test
         return not is_word and _list_numbering(text, start)
+    bracketed = False
     if not last and len(words) >= 2:
         last = words[-2].strip("(:")
         words = words[:-1]
+        bracketed = True  # "21 (20 men": a bracket opened after a count, not a phone number's area code
     if (last in _ID_CUES or last.rstrip(".:") in _ID_CUES) and not _GROUPED.match(text, start):
         return True  # "hotline 155", "Goal 8"; but "targets 8,000 families": no identifier has groups
     if last.rstrip(".,") in _MONTH_WORDS or (last == "the" and len(words) > 1 and words[-2] in _MONTH_WORDS):
@@ -421,7 +423,7 @@ def _excluded_by_before(
         return True
     if last in _AGE_PREPS and len(words) > 1 and words[-2] in _AGE_NOUNS:
         return True  # "children under 5"
-    if not is_word and not currency and _DIGIT_TOKEN.match(last):
+    if not is_word and not currency and not bracketed and _DIGIT_TOKEN.match(last):
         return True  # a run of digit groups ("+41 22 717 9111", "(502) 2414 7400") is a phone number
     if (
         last in ("in", "of")
