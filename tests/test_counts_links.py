@@ -141,3 +141,12 @@ def test_share_of_them_counts_the_noun() -> None:
 
 def test_rescued_people_are_migrants() -> None:
     assert _counts("The coast guard rescued 230 people at sea.")[230].category == "migrants"
+
+
+def test_the_number_of_x_reached_n() -> None:
+    counts = _counts("The number of people displaced by the floods has exceeded 2 million.")
+    assert counts[2000000].unit == "persons" and counts[2000000].category == "migrants"
+    counts = _counts("The death toll has risen to 57.")
+    assert counts[57].category == "dead_missing"
+    assert _counts("The number of visits was high in 2031.") == {}
+    assert _counts("The number of people displaced by the floods has exceeded 2 million.")[2000000].qualifier == "min"

@@ -57,3 +57,38 @@ def test_a_number_with_thousands_groups_is_no_identifier() -> None:
 def test_a_bracket_after_a_count_is_no_phone_area_code() -> None:
     assert [v for _, v, _, _ in _read("They met 25 (14 women) delegates.")] == [25, 14]
     assert _read("Call (502) 2414 7400 now.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Nearly half a million people moved.", 500_000),
+        ("A quarter of a million pupils returned.", 250_000),
+        ("Two dozen nurses came.", 24),
+        ("It costs 1,5 million euros.", 1_500_000),
+        ("The state helped 2.5 lakh farmers.", 250_000),
+        ("The scheme costs 3 crore rupees.", 30_000_000),
+        ("Some 3.4m people need aid.", 3_400_000),
+    ],
+)
+def test_more_number_forms(text: str, value: float) -> None:
+    assert [v for _, v, _, _ in _read(text)] == [value]
+
+
+def test_metres_stay_out_without_a_counted_noun() -> None:
+    assert _read("The wall is 5 m high.") == []
+
+
+def test_unicode_currency_signs() -> None:
+    assert _read("Farmers got ₦4.5 million.") == [("₦4.5 million", 4_500_000, None, "NGN")]
+    assert _read("It cost ₹2 crore.") == [("₹2 crore", 20_000_000, None, "INR")]
+
+
+def test_a_falling_to_range_after_a_scaled_amount_is_two_numbers() -> None:
+    got = _read("The fund gave USD 5m to 12 partner groups.")
+    assert [(w, v) for w, v, _, _ in got] == [("USD 5m", 5_000_000), ("12", 12)]
+
+
+def test_this_year_after_a_number_is_no_duration() -> None:
+    assert [v for _, v, _, _ in _read("Arrivals reached 4,300 this year.")] == [4300]
+    assert _read("It took 4 long years.") == []

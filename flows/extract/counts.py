@@ -525,6 +525,8 @@ def _count_for(
                         antecedent = whole
         if num.is_year_like and (phrase is None or phrase.noun is None or phrase.noun.unit not in _YEAR_SAFE_UNITS):
             return None  # "in 2019", "2030 Agenda", "a 2006 report": a year or identifier
+        if phrase is None and antecedent is None and not num.is_year_like:
+            phrase = _level_subject(text, s0, num, demonym_spans)  # "the number of X has reached N"
         if phrase is None and antecedent is None:
             antecedent = _bare_antecedent(text, num, s0, s1, before, in_sentence, found, demonym_spans)
             if antecedent is None:
@@ -669,7 +671,10 @@ def _money_counted(text: str, num: NumberMatch, s0: int, s1: int) -> str | None:
     if _last_visible(text, s0, num.qual_start) not in _LOWER_OR_HYPHEN:
         return None  # the pattern below ends in a lower-case word; its search is slow
     prev = _MONEY_NOUN_BEFORE.search(text, s0, num.qual_start)
-    return prev.group(1) if prev else None
+    return prev.group(1) if prev and prev.group(1) not in _STOP and prev.group(1) not in _COPULAS else None
+
+
+_COPULAS = frozenset("is are was were be been being".split())
 
 
 def _previous(items: Sequence[_Found], value: float) -> _Found | None:
@@ -771,6 +776,39 @@ def _people_verb_after(text: str, num: NumberMatch, s0: int, s1: int, before: st
     if _PEOPLE_VERB_AFTER.match(text, num.end, s1) is None:
         return False
     return not text[s0 : num.qual_start].strip() or _LIST_BEFORE.search(before) is not None
+
+
+_NUMBER_OF = re.compile(r"\b(?:number|total)\s+of\s+(?:the\s+)?|\b(?=(?:death|casualty)\s+toll\b)", re.IGNORECASE)
+_LEVEL_VERB = re.compile(
+    r"(?:\s+(?:has|have|had|now|already|also|thus|since|so\s+far))*\s+(?:rose|risen|reached|climbed|increased|grown"
+    r"|grew|exceeded|surpassed|topped|stands?|stood|totals?|totall?ed|hit|jumped|soared|is|was|were|are)"
+    r"(?:\s+(?:to|at|by))?\s+$",
+    re.IGNORECASE,
+)
+
+
+def _level_subject(text: str, s0: int, num: NumberMatch, demonym_spans: Sequence[tuple[int, int]]) -> _Phrase | None:
+    """The counted noun of "the number of X (…) has reached N", "the death toll rose to N": a figure
+    whose noun comes before it as the subject of a verb of level, in the same clause."""
+    window = max(s0, num.qual_start - 150)
+    if "number" not in text[window : num.qual_start].lower() and "toll" not in text[window : num.qual_start].lower():
+        return None
+    opener = None
+    for hit in _NUMBER_OF.finditer(text, window, num.qual_start):
+        opener = hit  # the last one before the number
+    if opener is None:
+        return None
+    phrase = _read_phrase(text, opener.end(), num.qual_start, demonym_spans)
+    if phrase is None or phrase.noun is None or phrase.noun.unit == "none" or phrase.start != opener.end():
+        return None
+    gap = text[phrase.end : num.qual_start]
+    if len(gap) > 80 or any(p in gap for p in ",;:()"):
+        return None
+    # the verb of level ends the gap ("... uprooted by the war has risen to "), or is the qualifier
+    # ("... has exceeded 10 million")
+    if _LEVEL_VERB.search(gap[-40:]) or _LEVEL_VERB.search(text, max(phrase.end, num.start - 40), num.start):
+        return phrase
+    return None
 
 
 def _predicate(text: str, start: int, s1: int, demonym_spans: Sequence[tuple[int, int]]) -> _Phrase | None:
