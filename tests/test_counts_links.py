@@ -150,3 +150,18 @@ def test_the_number_of_x_reached_n() -> None:
     assert counts[57].category == "dead_missing"
     assert _counts("The number of visits was high in 2031.") == {}
     assert _counts("The number of people displaced by the floods has exceeded 2 million.")[2000000].qualifier == "min"
+
+
+def test_a_strong_cue_as_an_adjective_of_the_noun() -> None:
+    assert _counts("The flight carried 146 stranded nationals home.")[146].category == "migrants"
+    assert _counts("The unit met 30 trafficked women.")[30].category == "victims"
+    assert _counts("Twenty unaccompanied migrant children returned by bus.")[20].category == "returned"
+
+
+def test_a_list_of_countries_leaves_the_count_country_empty() -> None:
+    text = "The course trained 45 officials from Sylvania, Ruritania and Freedonia."
+    mentions = [("Sylvania", "SYL", "name"), ("Ruritania", "RUR", "name"), ("Freedonia", "FRE", "name")]
+    assert _counts(text, mentions)[45].country_iso3 is None
+    text = "In Sylvania, 3,500 people were displaced; in Ruritania, 1,200 more fled."
+    counts = _counts(text, [("Sylvania", "SYL", "name"), ("Ruritania", "RUR", "name")])
+    assert counts[3500].country_iso3 == "SYL" and counts[1200].country_iso3 == "RUR"

@@ -764,7 +764,7 @@ _COMPARED_BEFORE = re.compile(
 
 # Verbs only people do, right after a bare number that opens its clause: "Over 620,000 returned from A".
 _PEOPLE_VERB_AFTER = re.compile(
-    r"\s+(?:(?:have|has|had)\s+)?(?:already\s+|since\s+)?(?:returned|arrived|died|drowned|perished|fled|attended"
+    r"\s+(?:more\s+|others?\s+)?(?:(?:have|has|had)\s+)?(?:already\s+|since\s+)?(?:returned|arrived|died|drowned|perished|fled|attended"
     r"|participated|graduated|disappeared|escaped|survived|went\s+(?:missing|home)|came\s+home)\b",
     re.IGNORECASE,
 )
@@ -941,8 +941,13 @@ def _person_category(
     refers back to; else ``other_persons``.
     """
     ranked: list[tuple[int, int, str]] = []
+    head_start = text.rfind(" ", start, end) + 1
     for cue in cues:
         if start <= cue.start and cue.end <= end:
+            if cue.end <= head_start and cue.strength == "strong":
+                # an adjective of the counted noun says what happened to the people: "146 stranded
+                # nationals", "300 trafficked women", "45 displaced families"
+                ranked.append((1, 0, cue.category))
             continue  # the counted noun itself is not a cue ("participants" as the counted noun)
         before = cue.end <= start
         # the gap's length first: slicing a far cue's gap out of a long sentence is wasted work
@@ -1095,8 +1100,8 @@ def _country_for(
         for c in in_sentence:
             if c.match_kind == "demonym" and phrase.start <= c.char_start and c.char_end <= phrase.end:
                 return c.country_iso3
-    best: tuple[int, str] | None = None
-    for c in in_sentence:
+    best: tuple[int, str, int] | None = None
+    for i, c in enumerate(in_sentence):
         if c.char_end <= num.qual_start:
             dist, between = num.qual_start - c.char_end, text[c.char_end : num.qual_start]
         elif c.char_start >= np_end:
@@ -1106,5 +1111,18 @@ def _country_for(
         if dist > 100 or ";" in between or ":" in between:
             continue
         if best is None or dist < best[0]:
-            best = (dist, c.country_iso3)
-    return best[1] if best else None
+            best = (dist, c.country_iso3, i)
+    if best is None or _in_country_list(text, in_sentence, best[2]):
+        return None  # "45 officials from A, B and C": the figure is about none of them alone
+    return best[1]
+
+
+def _in_country_list(text: str, mentions: Sequence[CountryMention], i: int) -> bool:
+    """True when mention ``i`` is listed with a mention of another country ("A, B and C")."""
+    c = mentions[i]
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(mentions) and mentions[j].country_iso3 != c.country_iso3:
+            a, b = (mentions[j], c) if j < i else (c, mentions[j])
+            if _ORIGIN_LIST.fullmatch(text, a.char_end, b.char_start):
+                return True
+    return False
