@@ -165,3 +165,15 @@ def test_a_list_of_countries_leaves_the_count_country_empty() -> None:
     text = "In Sylvania, 3,500 people were displaced; in Ruritania, 1,200 more fled."
     counts = _counts(text, [("Sylvania", "SYL", "name"), ("Ruritania", "RUR", "name")])
     assert counts[3500].country_iso3 == "SYL" and counts[1200].country_iso3 == "RUR"
+
+
+def test_more_verbs_of_people_after_a_bare_number() -> None:
+    counts = _counts("About 40 returnees opened shops and 25 found employment.")
+    assert counts[25].unit == "persons" and counts[25].category == "employed"
+    counts = _counts("More than 90 people were killed and 300 injured in the attack.")
+    assert counts[300].unit == "persons"
+
+
+def test_remains_and_apprenticeships() -> None:
+    assert _counts("The remains of 14 migrants were found.")[14].category == "dead_missing"
+    assert _counts("The project placed 150 youths in apprenticeships.")[150].category == "employed"

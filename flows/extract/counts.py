@@ -765,7 +765,8 @@ _COMPARED_BEFORE = re.compile(
 # Verbs only people do, right after a bare number that opens its clause: "Over 620,000 returned from A".
 _PEOPLE_VERB_AFTER = re.compile(
     r"\s+(?:more\s+|others?\s+)?(?:(?:have|has|had)\s+)?(?:already\s+|since\s+)?(?:returned|arrived|died|drowned|perished|fled|attended"
-    r"|participated|graduated|disappeared|escaped|survived|went\s+(?:missing|home)|came\s+home)\b",
+    r"|participated|graduated|disappeared|escaped|survived|went\s+(?:missing|home)|came\s+home|found|secured"
+    r"|obtained|completed|started|benefited|benefitted|injured|wounded|killed|displaced)\b",
     re.IGNORECASE,
 )
 
