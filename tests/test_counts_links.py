@@ -177,3 +177,8 @@ def test_more_verbs_of_people_after_a_bare_number() -> None:
 def test_remains_and_apprenticeships() -> None:
     assert _counts("The remains of 14 migrants were found.")[14].category == "dead_missing"
     assert _counts("The project placed 150 youths in apprenticeships.")[150].category == "employed"
+
+
+def test_headline_die_and_money_counted_word() -> None:
+    assert _counts("Four Fishermen Die at Sea")[4].category == "dead_missing"
+    assert _counts("Donor Provides EUR 3 Million for Schools")[3000000].counted != "rovides"

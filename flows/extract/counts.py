@@ -652,7 +652,7 @@ def _percent_counted(
 
 _NAME_BEFORE_PERCENT = re.compile(r"([A-Za-z][\w -]{0,40}?)\s*[(,:]\s*$")
 _MONEY_NOUN_AFTER = re.compile(r"\s+(?:in\s+|of\s+|for\s+)?(?:the\s+)?([a-z][a-z-]+)")
-_MONEY_NOUN_BEFORE = re.compile(r"([a-z][a-z-]+)\s+(?:of|worth|totalling|totaling)?\s*$")
+_MONEY_NOUN_BEFORE = re.compile(r"(?<![A-Za-z])([a-z][a-z-]+)\s+(?:of|worth|totalling|totaling)?\s*$")
 _LOWER_OR_HYPHEN = frozenset("abcdefghijklmnopqrstuvwxyz-")
 
 
