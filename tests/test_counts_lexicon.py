@@ -36,3 +36,10 @@ def test_copula_after_a_bare_number_links_only_a_named_subset() -> None:
     assert counts[600].part_of_count_id is None
     counts = {c.value: c for c in _counts("The clinic treated 90 patients. Twelve were children.")}
     assert counts[12].part_of_count_id == counts[90].count_id
+
+
+def test_male_and_female_are_heads_only_at_the_end_of_a_phrase() -> None:
+    counts = {c.value: c for c in _counts("The course was attended by 16 (9 male and 7 female) nurses.")}
+    assert counts[9].unit == "persons" and counts[9].part_of_count_id == counts[16].count_id
+    assert counts[7].unit == "persons" and counts[7].category == "participants"
+    assert {c.unit for c in _counts("Aid reached 300 female headed households.")} == {"items"}

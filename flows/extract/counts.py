@@ -253,6 +253,8 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
         t0, t1 = m.span()
         words.append((tok, t0, t1))
         key, noun = _lookup(prev, tok)
+        if low in _SEX_WORDS and _NEXT_WORD.match(text, t1) and not _NEXT_CONJUNCTION.match(text, t1):
+            noun = None  # "female headed households", "male participants": an adjective before a word
         if noun is None and tok[0].isupper() and _is_demonym(tok, t0, t1, demonym_spans):
             noun = _nouns().get("national")
         if best is not None and prev is not None and _verb_after_plural(prev, tok, key):
@@ -275,6 +277,9 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
 
 
 _CONJUNCTIONS = frozenset(("and", "or", "&"))
+# "20 male and 1 female": a head only where no word follows (the lexicon has them as persons)
+_SEX_WORDS = frozenset(("male", "female"))
+_NEXT_CONJUNCTION = re.compile(r"\s+(?:and|or)\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 
 
