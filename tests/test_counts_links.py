@@ -182,3 +182,14 @@ def test_remains_and_apprenticeships() -> None:
 def test_headline_die_and_money_counted_word() -> None:
     assert _counts("Four Fishermen Die at Sea")[4].category == "dead_missing"
     assert _counts("Donor Provides EUR 3 Million for Schools")[3000000].counted != "rovides"
+
+
+def test_a_verb_after_a_number_starts_no_noun_phrase() -> None:
+    counts = _counts("Of the 300 returnees, 120 found jobs and a further 80 opened shops.")
+    assert counts[120].unit == "persons" and counts[120].part_of_count_id == counts[300].count_id
+    assert counts[80].unit == "persons" and counts[80].part_of_count_id == counts[300].count_id
+
+
+def test_another_part_listed_after_a_part() -> None:
+    counts = _counts("The team assisted 900 migrants, including 400 women and another 250 children.")
+    assert counts[250].part_of_count_id == counts[900].count_id

@@ -249,6 +249,8 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
                 continue  # "migrants and refugees": two heads of one kind count together
         if low in _STOP and not (not words and low in ("more", "other")):
             break
+        if not words and low in _VERB_FIRST:
+            break  # "120 found jobs", "80 started businesses": the number is the verb's subject
         prev = words[-1][0] if words else None
         t0, t1 = m.span()
         words.append((tok, t0, t1))
@@ -277,6 +279,11 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
 
 
 _CONJUNCTIONS = frozenset(("and", "or", "&"))
+# Past-tense verbs that are no adjectives: right after a number they start a predicate, not a noun phrase.
+_VERB_FIRST = frozenset(
+    "found secured obtained completed started received benefited benefitted attended participated graduated "
+    "fled died drowned perished escaped survived got took made went came opened launched joined gained lost".split()
+)
 # "20 male and 1 female": a head only where no word follows (the lexicon has them as persons)
 _SEX_WORDS = frozenset(("male", "female"))
 _NEXT_CONJUNCTION = re.compile(r"\s+(?:and|or)\b", re.IGNORECASE)
@@ -771,7 +778,8 @@ _COMPARED_BEFORE = re.compile(
 _PEOPLE_VERB_AFTER = re.compile(
     r"\s+(?:more\s+|others?\s+)?(?:(?:have|has|had)\s+)?(?:already\s+|since\s+)?(?:returned|arrived|died|drowned|perished|fled|attended"
     r"|participated|graduated|disappeared|escaped|survived|went\s+(?:missing|home)|came\s+home|found|secured"
-    r"|obtained|completed|started|benefited|benefitted|injured|wounded|killed|displaced)\b",
+    r"|obtained|completed|started|benefited|benefitted|injured|wounded|killed|displaced|received|got|took|made"
+    r"|opened|launched|joined|gained|lost)\b",
     re.IGNORECASE,
 )
 
@@ -839,10 +847,13 @@ _OF_THE_OPENER = re.compile(
 )
 
 
+_SIBLING_BEFORE = re.compile(r"(?:\band|,)\s*(?:(?:a\s+further|another|an\s+additional)\s+)?$", re.IGNORECASE)
+
+
 def _sibling_whole(before: str, in_sentence: Sequence[_Found], found: Sequence[_Found]) -> _Found | None:
     """The whole of the part just before, when this one is listed after it: "320 were farmers and
     45 were teachers" -> both parts of the same whole."""
-    if not in_sentence or not in_sentence[-1].is_part or not re.search(r"(?:\band|,)\s*$", before):
+    if not in_sentence or not in_sentence[-1].is_part or not _SIBLING_BEFORE.search(before):
         return None
     return _whole_of(in_sentence[-1], found)
 
