@@ -2,8 +2,9 @@
 
 import pytest
 
-from flows.extract.counts import extract_counts
-from flows.model import Article, Count
+from flows.articles.model import Article
+from flows.facts.counts import extract_counts
+from flows.facts.model import Count
 
 
 def _counts(text: str) -> list[Count]:

@@ -1,7 +1,8 @@
 """Categories, part_of links and count countries; fictional sentences written for these tests."""
 
-from flows.extract.counts import extract_counts
-from flows.model import Article, Count, CountryMention
+from flows.articles.model import Article
+from flows.facts.counts import extract_counts
+from flows.facts.model import Count, CountryMention
 
 
 def _article(text: str) -> Article:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.extract.numbers import find_numbers
+from flows.language.numerals import find_numbers
 
 
 def _read(text: str) -> list[tuple[str, float, float | None, str | None]]:
