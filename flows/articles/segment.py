@@ -20,20 +20,9 @@ from itertools import pairwise
 
 from flows.articles.model import Article, stable_id
 from flows.articles.redact import redact_personal_data
+from flows.language.dates import MONTHS
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan", "enero"), ("february", "feb", "febrero"), ("march", "mar", "marzo"),
-            ("april", "apr", "abril"), ("may", "mayo"), ("june", "jun", "junio"),
-            ("july", "jul", "julio"), ("august", "aug", "agosto"),
-            ("september", "sep", "sept", "septiembre", "setiembre"), ("october", "oct", "octubre"),
-            ("november", "nov", "noviembre"), ("december", "dec", "diciembre"),
-        ]
-    )
-    for m in names
-}  # fmt: skip
+_MONTHS = MONTHS  # one month table for the project: the date grammar's
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -48,8 +37,13 @@ _DATE_FORMS = [
     re.compile(rf"{_WEEKDAY}(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.{_YEAR}", re.IGNORECASE),
 ]
 _YEAR_HINT = re.compile(r"(?:19|20)\d{2}")
-_DATE_PREFIX = re.compile(r"^(?:date(?:\s+publish(?:ed)?)?|published(?:\s+on)?|posted(?:\s+on)?)\s*:?\s*", re.I)
-_DATE_LABEL_ONLY = re.compile(r"^(?:date(?:\s+publish(?:ed)?)?|published(?:\s+on)?|posted(?:\s+on)?)\s*:\s*$", re.I)
+# "Date:", "Published on", "Posted on" and their Spanish forms ("Fecha:", "Publicado el")
+_DATE_LABEL = (
+    r"(?:date(?:\s+publish(?:ed)?)?|published(?:\s+on)?|posted(?:\s+on)?"
+    r"|fecha(?:\s+de\s+publicaci[oó]n)?|publicado(?:\s+el)?)"
+)
+_DATE_PREFIX = re.compile(rf"^{_DATE_LABEL}\s*:?\s*", re.I)
+_DATE_LABEL_ONLY = re.compile(rf"^{_DATE_LABEL}\s*:\s*$", re.I)
 
 # Lines that are site chrome whatever the site.
 _CHROME = re.compile(

@@ -1,9 +1,9 @@
-"""The date grammar: whole dates on a page's date line, and dates or periods in running text.
+"""The date grammar: dates and periods in running text, and the project's one month table.
 
-``parse_date_text`` reads the one date a page prints for an item; ``find_dates``
-finds every date or period in a text and resolves partial ones ("March 5-6",
-"In August", "Last month") against an anchor, the article's published date.
-Impossible dates ("45 March", "31/02/2019") are never returned.
+``find_dates`` finds every date or period in a text and resolves partial ones ("March 5-6",
+"In August", "Last month") against an anchor, the article's published date. Impossible dates
+("45 March", "31/02/2019") are never returned. A page's own date line is read by the segmenter
+(:mod:`flows.articles.segment`), with the month names of :data:`MONTHS`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import ahocorasick
 
 from flows.language.text import build_automaton
 
-_MONTHS: dict[str, int] = {
+# Month names and abbreviations (English, Spanish) -> month number: the project's one month table.
+MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -30,7 +31,7 @@ _MONTHS: dict[str, int] = {
 }  # fmt: skip
 
 # Longest names first so "September" is not read as "Sep" + "tember".
-_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 # Weekday names, as the finite word lists the scanner's vocabulary below needs.
 _WEEKDAYS_EN = tuple(
     stem + suffix
@@ -162,7 +163,7 @@ def _safe_date(y: int | None, m: int | None, d: int | None) -> date | None:
 
 
 def _month(s: str | None) -> int | None:
-    return _MONTHS.get(s.lower().rstrip(".")) if s else None
+    return MONTHS.get(s.lower().rstrip(".")) if s else None
 
 
 _LEADING_DIGITS = re.compile(r"\d+")
@@ -403,7 +404,7 @@ _CONNECTORS = (
     "during", "by", "early", "late", "mid", "last", "this", "next", "en", "desde", "before", "after",
     "agenda", "earlier",
 )  # fmt: skip
-_VOCABULARY = sorted({*_MONTHS, *_WEEKDAYS_EN, *_WEEKDAYS_ES, *_RELATIVE_WORDS, *_CONNECTORS}, key=len, reverse=True)
+_VOCABULARY = sorted({*MONTHS, *_WEEKDAYS_EN, *_WEEKDAYS_ES, *_RELATIVE_WORDS, *_CONNECTORS}, key=len, reverse=True)
 _ORDINAL = r"(?:st|nd|rd|th|º)"
 # A maximal run of date vocabulary read forwards from a word start, and backwards (on the reversed
 # text, so with reversed words and ordinals) from just before one.  These and the scanning patterns
@@ -438,7 +439,7 @@ _NEEDS_DEFAULT = _MONTH_WORD  # the day-precision forms, "month" and "month_rang
 @lru_cache(maxsize=1)
 def _anchor_words() -> ahocorasick.Automaton:
     """Month names and relative words, lower case, for one Aho-Corasick pass over the text."""
-    months = ((word, (len(word), _MONTH_WORD)) for word in _MONTHS)
+    months = ((word, (len(word), _MONTH_WORD)) for word in MONTHS)
     relative = ((word, (len(word), _RELATIVE_WORD)) for word in _RELATIVE_WORDS)
     return build_automaton(itertools.chain(months, relative))
 
@@ -498,7 +499,7 @@ def _windows(lowered: str) -> list[tuple[int, int, int]]:
 
 _WORD = re.compile(r"\w+")
 _WEEKDAY_WORDS = frozenset(_WEEKDAYS_EN + _WEEKDAYS_ES)
-_MONTH_WORDS = frozenset(_MONTHS)
+_MONTH_WORDS = frozenset(MONTHS)
 _RELATIVE_NAME = "relative"
 
 
@@ -632,26 +633,3 @@ def _scan(text: str) -> _Scanned:
     found = _scan_at_words(lowered, _windows(lowered))
     patterns = tuple((name, tuple(found[i])) for i, (name, _) in enumerate(_COMPILED))
     return _Scanned(patterns, tuple(found[-1]))
-
-
-_WHOLE_DATE_KINDS = ("iso", "numeric", "dmy", "mdy")
-_WHOLE = [(name, rx) for name, rx in _COMPILED if name in _WHOLE_DATE_KINDS]
-
-
-def parse_date_text(s: str) -> date | None:
-    """The first complete (day, month and year) date written in ``s``, or ``None``.
-
-    Reads page date lines: "6 June, 2019", "June 6, 2019", "Tue, 12/18/2018 - 08:58",
-    "2019-03-08", "April 12th, 2020", "Date Publish: 25 January 2017", "25 de enero de 2017".
-    """
-    best: tuple[int, date] | None = None
-    for name, rx in _WHOLE:
-        for m in rx.finditer(s):
-            if name in ("dmy", "mdy") and not m.group("y"):
-                continue
-            mention = _mention_from_match(name, m, None)
-            if mention is not None and mention.start is not None:
-                if best is None or m.start() < best[0]:
-                    best = (m.start(), mention.start)
-                break
-    return best[1] if best else None
