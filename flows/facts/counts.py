@@ -24,8 +24,8 @@ import ahocorasick
 
 from flows.articles.model import Article
 from flows.facts.model import Count, CountryMention
-from flows.language.numerals import NumberMatch, find_numbers, lower_same_length, seed_rows
-from flows.language.text import build_automaton, contact_block_start, sentence_spans
+from flows.language.numerals import NumberMatch, find_numbers, seed_rows
+from flows.language.text import build_automaton, contact_block_start, offset_safe_lower, sentence_spans
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+[^\W\d_][\w'’-]*|\S")
 _WORD_REST = re.compile(r"\w*")
@@ -428,7 +428,7 @@ def extract_counts(article: Article, countries: list[CountryMention]) -> list[Co
     stop = contact_block_start(text)
     mentions = sorted(countries, key=lambda c: c.char_start)
     demonym_spans = [(c.char_start, c.char_end) for c in mentions if c.match_kind == "demonym"]
-    low = lower_same_length(text)
+    low = offset_safe_lower(text)
     numbers = find_numbers(text, 0, stop, lowered=low)
     if not numbers:
         return []

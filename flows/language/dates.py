@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from flows.language.text import build_automaton
+from flows.language.text import build_automaton, offset_safe_lower, trie_alternation
 
 # Month names and abbreviations (English, Spanish) -> month number: the project's one month table.
 MONTHS: dict[str, int] = {
@@ -372,32 +372,6 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
 # is made of, and figures ("5,000 people") without a month or year make none either.
 
 
-def _trie_regex(words: list[str]) -> str:
-    """An alternation matching exactly ``words``, factored by common prefixes (one branch per letter).
-
-    The regex engine tries alternatives one by one; sharing prefixes makes a failed word cost a few
-    character tests instead of one per vocabulary word.  Callers follow it with ``\\b``, so which of
-    two words one a prefix of the other is tried first does not change what matches.
-    """
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" not in node:
-            return body
-        return f"(?:{body})?" if len(alts) == 1 and len(alts[0]) > 1 else body + "?"
-
-    return emit(trie)
-
-
 _RELATIVE_WORDS = ("month", "year", "week", "today", "yesterday", "tomorrow")
 _CONNECTORS = (
     "from", "the", "to", "until", "through", "and", "al", "y", "of", "de", "between", "in", "since",
@@ -411,8 +385,10 @@ _ORDINAL = r"(?:st|nd|rd|th|º)"
 # below work on lower-cased text: case-sensitive matching is much faster, and equals the
 # case-insensitive patterns' wherever lower-casing keeps every character's place (checked before
 # they are used).
-_RUN_FORWARD = re.compile(r"(?:\W+|(?:" + _trie_regex(_VOCABULARY) + rf"|\d+{_ORDINAL}?)\b)*")
-_RUN_BACKWARD = re.compile(r"(?:\W+|(?:" + _trie_regex([w[::-1] for w in _VOCABULARY]) + r"|(?:ts|dn|dr|ht|º)?\d+)\b)*")
+_RUN_FORWARD = re.compile(r"(?:\W+|(?:" + trie_alternation(_VOCABULARY) + rf"|\d+{_ORDINAL}?)\b)*")
+_RUN_BACKWARD = re.compile(
+    r"(?:\W+|(?:" + trie_alternation([w[::-1] for w in _VOCABULARY]) + r"|(?:ts|dn|dr|ht|º)?\d+)\b)*"
+)
 _COMPILED_LOWER = [(name, re.compile(rx.pattern)) for name, rx in _COMPILED]
 _RELATIVE_LOWER = re.compile(_RELATIVE.pattern)
 # A year as a whole word (what ``_YEAR`` matches between word boundaries); opening with a character
@@ -420,7 +396,6 @@ _RELATIVE_LOWER = re.compile(_RELATIVE.pattern)
 _YEAR_WORD = re.compile(r"[12](?<!\w[12])(?:(?<=1)[89]|(?<=2)0)\d\d(?!\w)")
 # Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one:
 # where they occur the lower-case search could miss a month name, so the whole text is scanned.
-_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
 # Look-ahead the patterns need past a run's end ("(?!\s+agenda)"), with room to spare.
 _LOOKAHEAD = 16
 _WORD_TAIL = re.compile(r"\w*")
@@ -626,8 +601,8 @@ def _scan(text: str) -> _Scanned:
     miss characters, over ``text`` itself, whole. Cached: an article's text is scanned once
     however many anchors its dates are resolved against.
     """
-    lowered = text.lower()
-    if len(lowered) != len(text) or _CASE_FOLD_OUTLIERS.search(text):
+    lowered = offset_safe_lower(text)
+    if lowered is None:
         patterns = tuple((name, tuple(rx.finditer(text))) for name, rx in _COMPILED)
         return _Scanned(patterns, tuple(_RELATIVE.finditer(text)))
     found = _scan_at_words(lowered, _windows(lowered))

@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 
 import ahocorasick
 
-from flows.language.text import build_automaton
+from flows.language.text import build_automaton, offset_safe_lower, trie_alternation
 from flows.reference import read_seed
 
 _UNITS = {
@@ -130,30 +130,6 @@ def _grammar() -> re.Pattern[str]:
     return re.compile(pattern, re.VERBOSE)
 
 
-def trie_alternation(phrases: list[str]) -> str:
-    """A regex matching any of ``phrases`` (literal text), factored as a trie.
-
-    Python's ``re`` tries a flat alternation branch by branch at every position; sharing
-    prefixes makes one pass over a text many times faster.
-    """
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
-        return body + ("?" if ends and branches else "")
-
-    return emit(trie)
-
-
 # Digits and the currency signs a number may open with (the signs of the count_currencies seed)
 _DIGIT_ANCHOR = re.compile(r"[0-9$€£¥₹₦₱৳₴₺₫฿₩₪₽₸₾₵₡₲₮₭][0-9]*")
 # Currency codes and letter-led signs are written in capitals ("USD", "NOK", "US$", "C$").
@@ -191,12 +167,6 @@ def _anchors(text: str, low: str, start: int, end: int) -> list[int]:
         spots.append(s)
     spots.sort()
     return spots
-
-
-def lower_same_length(text: str) -> str | None:
-    """``text.lower()`` when lower-casing keeps every offset, else None (rare: "İ" -> "i̇")."""
-    low = text.lower()
-    return low if len(low) == len(text) else None
 
 
 @dataclass(slots=True)
@@ -503,7 +473,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, lowered: str
     """
     end = len(text) if end is None else end
     table, _, _ = _currencies()
-    low = lowered if lowered is not None and len(lowered) == len(text) else lower_same_length(text)
+    low = lowered if lowered is not None and len(lowered) == len(text) else offset_safe_lower(text)
     if low is None:  # lower-casing moved offsets: slow path, try every position on a copy
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     match = _grammar().match
