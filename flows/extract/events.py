@@ -74,6 +74,27 @@ _SEAT_BEFORE = re.compile(
 # An assistance verb right after another activity's word says how that activity went ("the course was
 # delivered"), not that aid was given.
 _DESCRIBES_BEFORE = re.compile(r"^\s+(?:\w+\s+){0,2}$")
+# An incident's gerund after a preposition or "while" is a verb of striving against something ("aimed at
+# fighting trafficking", "while fighting the exploitation"), not fighting that struck people.
+_VERB_USE_BEFORE = re.compile(r"\b(?:at|while|in|for|of|on|by|to|towards|when|and|or|also)\s+$", re.IGNORECASE)
+# A country name that opens an organisation's name: capitalised words up to the organisation's head noun.
+_ORG_AFTER = re.compile(
+    r"(?:[ \t]+[A-Z][\w'-]*){0,3}?[ \t]+(?:Fund|Agency|Foundation|Embassy|Ministry|Red\s+(?:Cross|Crescent)"
+    r"|Cooperation|Development\s+Bank|Government)\b"
+)
+# A sentence whose subject is a programme or its money lists what the programme does: the trainings and
+# assessments named there are parts of that one programme ("the project will provide shelter ... and
+# vocational training"; "activities to be implemented include rapid assessments").
+_PROGRAMME_SUBJECT = re.compile(
+    r"(?:^\W*|\b(?:the|this|these|its|IOM['\u2019]s)\s+)(?:[\w-]+\s+){0,3}?"
+    r"(?:project|projects|programme|programmes|program|programs|money|funding|funds|contribution|grant|activities)"
+    r"\s+(?:to\s+be\s+implemented\s+)?(?:will\s+|would\s+)?(?:also\s+)?"
+    r"(?:provides?|provided|involves?|involved|includes?|included|go(?:es)?\s+towards|went\s+towards|supports?"
+    r"|supported|covers?|covered|finances?|financed|funds?|funded)\b(?!\s+(?:by|through|under)\b)",
+    re.IGNORECASE,
+)
+_SUBJECT_REACH = 120  # characters from a sentence's start searched for its programme subject
+_PROGRAMME_PART_TYPES = frozenset({"training", "survey"})
 _CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
 _EVENT_PLACE_KINDS = frozenset({"name", "variant", "abbreviation", "place"})
 
@@ -215,6 +236,10 @@ def _event_places(
         # an office, headquarters or base located somewhere says where an organisation sits, not where
         # the activity happens ("designed by the regional office in San José")
         is_place = bool(_LOCATIVE.search(before)) and not _SEAT_BEFORE.search(before)
+        if _ORG_AFTER.match(text, c.char_end, sent[1]):
+            # a country opening an organisation's name ("Qatar Fund for Development") is no place
+            prev_end = c.char_end
+            continue
         if not is_place and places and prev_end is not None:
             is_place = bool(_LIST_JOIN.match(text[prev_end : c.char_start]))
         if is_place:
@@ -405,6 +430,7 @@ def extract_events(
         return places_by_sentence[sent]
 
     found: list[_Found] = []
+    programme_parts: set[str] = set()  # trigger keys named as parts of a programme (see _PROGRAMME_SUBJECT)
     for i, sent in enumerate(sentences):
         if not in_sentence[i]:
             continue
@@ -419,6 +445,7 @@ def extract_events(
         dated: list[DateMention] | None = None
         presented: bool | None = None  # does the sentence present or release something? (asked once)
         return_here: bool | None = None  # does the sentence have a return word? (asked once)
+        programme_end: int | None = None  # where a programme subject's verb ends (-1: none; asked once)
         prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
         prev_type: str | None = None
         for m in in_sentence[i]:
@@ -440,9 +467,22 @@ def extract_events(
                 event_type = _type_of(trig, bool(presented))
             if event_type is None:
                 continue
+            if event_type == "incident" and m.group(0).lower().endswith("ing"):
+                if _VERB_USE_BEFORE.search(text, max(sent[0], m_start - 12), m_start):
+                    continue
             if event_type == "assistance" and prev_trigger is not None and prev_type not in (None, "assistance"):
                 if _DESCRIBES_BEFORE.match(text[prev_trigger:m_start]):
                     continue
+            if event_type in _PROGRAMME_PART_TYPES:
+                if programme_end is None:
+                    head = _PROGRAMME_SUBJECT.search(text[sent[0] : min(sent[1], sent[0] + _SUBJECT_REACH)])
+                    programme_end = sent[0] + head.end() if head else -1
+                part = _key(m).rstrip("s")
+                if 0 <= programme_end <= m_start:
+                    programme_parts.add(part)
+                if part in programme_parts:
+                    # named again later ("the community assessment will map ..."), still that part
+                    event_type = "assistance"
             prev_trigger, prev_type = m_end, event_type
             if event_type == "assistance":
                 if return_here is None:
