@@ -49,7 +49,7 @@ _BRING_TOGETHER = re.compile(r"\bbr(?:ing|ings|ought|inging)\s+together\s+$", re
 # A trigger naming the kind of a thing is no activity ("consultation rooms", "training method").
 _MODIFIER_AFTER = re.compile(
     r"\s+(?:rooms?|methods?|methodolog(?:y|ies)|materials?|modules?|curricul(?:um|a)|facilit(?:y|ies)"
-    r"|equipment|venues?|halls?)\b",
+    r"|equipment|venues?|halls?|cent(?:re|er)s?|institutes?|schools?|manuals?|guides?|handbooks?)\b",
     re.IGNORECASE,
 )
 # A trigger that is an exercise inside a training ("participants practised interviews") is part of it.
@@ -58,6 +58,25 @@ _EXERCISE_BEFORE = re.compile(
     r"(?:\s+\w+){0,2}\s+$",
     re.IGNORECASE,
 )
+# Obligation and need are not reports of an activity ("one must study ...", "help is needed to ...").
+_DEONTIC_BEFORE = re.compile(
+    r"\b(?:must|should|ought\s+to|needs?\s+to|(?:is|are)\s+(?:also\s+)?needed)\b[^.;:]*$", re.IGNORECASE
+)
+# Interviews, assessments or investigations inside a simulation or role play are exercises of a training.
+_EXERCISE_WORD = re.compile(r"\b(?:simulations?|simulated|role-?plays?|mock|exercises?)\b", re.IGNORECASE)
+# A visit is an event of its own when a dignitary pays it ("the Ambassador visited the shelter"); staff
+# visiting places to find things out are surveying them; other visits are neither.
+_VISIT_TRIGGERS = frozenset({"visited"})
+_DIGNITARY_BEFORE = re.compile(
+    r"\b(?:chancellor|president|prime\s+minister|minister|ambassador|secretary|director[\s-]general|king|queen"
+    r"|prince|princess|governor|mayor|commissioner|envoy|delegation|rapporteur|first\s+lady|ministers"
+    r"|ambassadors|deputy)\b",
+    re.IGNORECASE,
+)
+_INQUIRY_AFTER = re.compile(
+    r"[^.;]{0,80}?\bto\s+(?:identify|assess|evaluate|gather|collect|map|monitor)\b", re.IGNORECASE
+)
+_MET_TRIGGERS = frozenset({"met", "met with"})
 # A capitalised trigger followed by more capitalised words and an institution's head noun is part of
 # the institution's name ("Refugee Relief and Repatriation Commissioner"), registry or not.
 _NAME_TAIL = re.compile(
@@ -248,6 +267,38 @@ def _event_places(
     return places
 
 
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|these|those)\s+$", re.IGNORECASE)
+_RIGHT_AFTER = re.compile(r"\s+(?:in|at|on|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _bound_places(
+    text: str, places: list[CountryMention], triggers: list[re.Match[str]], k: int
+) -> list[CountryMention]:
+    """The places of the sentence that say where trigger ``k`` happens.
+
+    A place written right after a trigger ("the war in Ukraine", "a meeting in Panama"), or listed after
+    such a place, belongs to that trigger (and those of its type) alone: a trigger with places of its
+    own keeps just those, the others keep the places no trigger holds.
+    """
+    if len(triggers) < 2 or not places:
+        return places
+    owner: list[int | None] = []
+    for n, p in enumerate(places):
+        held: int | None = None
+        for j, t in enumerate(triggers):
+            if t.end() <= p.char_start and _RIGHT_AFTER.fullmatch(text, t.end(), p.char_start):
+                held = j
+        if held is None and n and owner[-1] is not None:
+            if _LIST_JOIN.match(text[places[n - 1].char_end : p.char_start]):
+                held = owner[-1]
+        owner.append(held)
+    # triggers of one type name one activity ("distributed kits in X"): they hold their places together
+    kind = _trigger_type(triggers[k])
+    mine = {j for j, t in enumerate(triggers) if j == k or _trigger_type(t) == kind}
+    own = [p for p, o in zip(places, owner, strict=True) if o in mine]
+    return own or [p for p, o in zip(places, owner, strict=True) if o is None]
+
+
 def _place_candidates(countries: list[CountryMention]) -> tuple[list[CountryMention], list[int]]:
     """The mentions that can name an event's place, by start (ties in ``countries`` order), and their starts."""
     cands = sorted((c for c in countries if c.match_kind in _EVENT_PLACE_KINDS), key=lambda c: c.char_start)
@@ -260,6 +311,8 @@ def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool
     if _MODIFIER_AFTER.match(text, m.end(), sent[1]):
         return True
     if _EXERCISE_BEFORE.search(text[max(sent[0], m.start() - 40) : m.start()]):
+        return True
+    if _DEONTIC_BEFORE.search(text[max(sent[0], m.start() - 200) : m.start()]):
         return True
     return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, m.end(), min(sent[1], m.end() + 80)))
 
@@ -436,8 +489,11 @@ def extract_events(
             continue
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
         places = places_in(sent)
+        borrowed = False  # are the places the next sentence's ("... a workshop. It was held in Panama.")?
         if not places and nxt is not None:
             places = places_in(nxt)
+            borrowed = bool(places)
+        sentence_places = places
         # worked out once per sentence, when its first event needs them
         countries_here: list[str] = []
         cities: list[str | None] = []
@@ -445,10 +501,11 @@ def extract_events(
         dated: list[DateMention] | None = None
         presented: bool | None = None  # does the sentence present or release something? (asked once)
         return_here: bool | None = None  # does the sentence have a return word? (asked once)
+        visit_here = False  # has the sentence reported a visit before the current trigger?
         programme_end: int | None = None  # where a programme subject's verb ends (-1: none; asked once)
         prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
         prev_type: str | None = None
-        for m in in_sentence[i]:
+        for k, m in enumerate(in_sentence[i]):
             trig = _trigger_of(m.group(0))
             m_start, m_end = m.span()
             if trig is None or _GENERIC_AFTER.match(text, m_end, sent[1]):
@@ -466,6 +523,21 @@ def extract_events(
                     presented = bool(_PRESENTED.search(text, sent[0], sent[1]))
                 event_type = _type_of(trig, bool(presented))
             if event_type is None:
+                continue
+            key = _key(m)
+            if key in _VISIT_TRIGGERS:
+                if _INQUIRY_AFTER.match(text, m_end, sent[1]):
+                    event_type = "survey"
+                elif not _DIGNITARY_BEFORE.search(text, max(sent[0], m_start - 120), m_start):
+                    continue
+                visit_here = True
+            elif key in _MET_TRIGGERS and visit_here:
+                continue  # meeting people during a visit is part of the visit
+            if k + 1 < len(in_sentence[i]) and not text[m_end : in_sentence[i][k + 1].start()].strip():
+                # a trigger written right before another one qualifies it ("an assisted return programme")
+                if event_type == "assistance" and _trigger_type(in_sentence[i][k + 1]) not in (None, "assistance"):
+                    continue
+            if event_type == "survey" and _EXERCISE_WORD.search(text, max(sent[0], m_start - 200), m_start):
                 continue
             if event_type == "incident" and m.group(0).lower().endswith("ing"):
                 if _VERB_USE_BEFORE.search(text, max(sent[0], m_start - 12), m_start):
@@ -486,7 +558,13 @@ def extract_events(
             prev_trigger, prev_type = m_end, event_type
             if event_type == "assistance":
                 if return_here is None:
-                    return_here = bool(_RETURN_WORD.search(text, sent[0], sent[1]))
+                    # a return word naming a return operation of its own ("assisted voluntary return") is
+                    # that operation, and says nothing of the other help reported beside it
+                    own = [(t.start(), t.end()) for t in in_sentence[i] if _trigger_type(t) == "return"]
+                    return_here = any(
+                        not any(a <= w.start() < b for a, b in own)
+                        for w in _RETURN_WORD.finditer(text, sent[0], sent[1])
+                    )
                 # only a sentence with a return word asks whether the article has a return programme
                 if return_here and has_return is None:
                     has_return = bool(_RETURN_WORD.search(text, 0, limit)) and any(
@@ -501,8 +579,17 @@ def extract_events(
             if dated is None:
                 dated = _dated_in(dates, date_starts, sent)
                 participants = _participants(text, counts, sent, nxt, counts_in)
-                countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
-                cities = [_city_for(next(p for p in places if p.country_iso3 == c), places) for c in countries_here]
+            if (
+                borrowed
+                and _DEFINITE_BEFORE.search(text, max(sent[0], m_start - 8), m_start)
+                and any(f.event.event_type == event_type for f in found)
+            ):
+                # "the workshop" again names an activity already reported, not one in the next sentence's place
+                places = []
+            else:
+                places = _bound_places(text, sentence_places, in_sentence[i], k)
+            countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
+            cities = [_city_for(next(p for p in places if p.country_iso3 == c), places) for c in countries_here]
             when = _nearest_precise(dated, m_start)
             if when is None and i > 0 and not in_sentence[i - 1]:
                 # "Two activities took place in August. The first was a workshop ...": a date set

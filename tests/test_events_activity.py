@@ -1,0 +1,112 @@
+"""The events extractor's model of the reported activity: what kind, where, and what is part of what.
+
+Sentences are written for these tests; countries are given by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.extract.events import extract_events
+from flows.model import Article, CountryMention
+
+
+def _article(text: str, dateline: str | None = None) -> Article:
+    return Article("a1", "f.txt", "sha", 0, "T", text, published_date=date(2021, 4, 9), dateline_country_iso3=dateline)
+
+
+def _countries(text: str, names: dict[str, str]) -> list[CountryMention]:
+    out = []
+    for name, iso3 in names.items():
+        start = text.find(name)
+        while start >= 0:
+            out.append(CountryMention("a1", iso3, name, start, start + len(name), "name", None))
+            start = text.find(name, start + 1)
+    return out
+
+
+def _types(text: str, names: dict[str, str] | None = None, dateline: str | None = None) -> list[tuple[str, str | None]]:
+    art = _article(text, dateline)
+    return [(e.event_type, e.country_iso3) for e in extract_events(art, _countries(text, names or {}), [], [])]
+
+
+def test_conflicts_and_disasters_that_strike_people_are_incidents() -> None:
+    assert _types("Heavy fighting forced farmers to leave the valley.") == [("incident", None)]
+    assert _types("The cyclone destroyed the fishing villages.") == [("incident", None)]
+    assert _types("Thousands fled the war in Ruritania.", {"Ruritania": "RUR"}) == [("incident", "RUR")]
+    # an incident word used as a verb of striving against something is no incident
+    assert _types("The network is aimed at fighting exploitation of workers.") == []
+    # a compound adjective ("conflict-affected") names the people, not an incident
+    assert _types("Relief items reached conflict-affected villages.") == [("assistance", None)]
+
+
+def test_relief_distributions_and_aid_projects_are_assistance() -> None:
+    for sentence in (
+        "IOM started distributing blankets in the camps.",
+        "The mayor handed over the equipment to the police.",
+        "Partners delivered relief items to the families.",
+        "The reintegration project reached 400 returnees.",
+    ):
+        assert [t for t, _ in _types(sentence)] == ["assistance"], sentence
+
+
+def test_trainings_and_assessments_listed_by_a_programme_are_parts_of_it() -> None:
+    text = (
+        "The project will provide shelter to families and vocational training to youth. "
+        "The vocational training will last a year."
+    )
+    assert _types(text) == [("assistance", None)]
+    text = "Activities to be implemented include rapid assessments and relief items."
+    assert _types(text) == [("assistance", None)]
+    # a training whose subject is not the programme stays a training
+    assert _types("IOM is planning a training for enumerators.") == [("training", None)]
+    # nor does a programme named by a passive participle make its sentence a list of its parts
+    assert _types("Projects funded by donors let the officers receive training.") == [("training", None)]
+
+
+def test_a_country_opening_an_organisation_name_is_no_place() -> None:
+    text = "The project ran in Ruritania and Freedonia Fund for Development paid for it."
+    names = {"Ruritania": "RUR", "Freedonia": "FRE"}
+    assert _types(text + " IOM distributed kits.", names) == [("assistance", None)]
+    text = "IOM distributed kits in Ruritania and Freedonia Fund for Development paid for them."
+    assert _types(text, names) == [("assistance", "RUR")]
+
+
+def test_obligations_and_needs_are_not_reported_activities() -> None:
+    assert _types("To see the whole picture, one must study the routes people take.") == []
+    assert _types("More help is needed to give youth job training and schooling.") == []
+    assert _types("IOM will study the routes people take.") == [("survey", None)]
+
+
+def test_interviews_inside_a_simulation_are_exercises_of_the_training() -> None:
+    text = "Officers took part in simulations, including the conduct of interviews with victims."
+    assert _types(text) == []
+
+
+def test_a_visit_is_an_event_when_a_dignitary_pays_it() -> None:
+    text = "The Minister visited the shelter on Monday, where she met and spoke to families."
+    assert _types(text) == [("other", None)]
+    assert _types("Staff visited three border towns in order to identify needs.") == [("survey", None)]
+    assert _types("Tourists visited the old town.") == []
+
+
+def test_help_given_beside_a_return_operation_is_not_that_operation() -> None:
+    text = "Besides assisted voluntary return for 20 migrants, IOM assisted 300 migrants in its centres."
+    assert sorted(t for t, _ in _types(text)) == ["assistance", "return"]
+    # but an assistance word qualifying a return programme is the programme
+    assert _types("It is an assisted return program led by the ministry.") == [("return", None)]
+
+
+def test_a_place_right_after_a_trigger_belongs_to_that_trigger() -> None:
+    text = "At the donation ceremony, the minister spoke of the war in Ruritania."
+    assert sorted(_types(text, {"Ruritania": "RUR"}, dateline="FRE")) == [("assistance", "FRE"), ("incident", "RUR")]
+    text = "IOM held a training in Ruritania and a meeting in Freedonia."
+    assert sorted(_types(text, {"Ruritania": "RUR", "Freedonia": "FRE"})) == [("meeting", "FRE"), ("training", "RUR")]
+
+
+def test_the_same_activity_named_again_keeps_its_place() -> None:
+    text = (
+        "IOM held a training for officials in Ruritania. Partners organized the workshop. "
+        "Officials discussed changes happening in Freedonia."
+    )
+    assert _types(text, {"Ruritania": "RUR", "Freedonia": "FRE"}) == [("training", "RUR")]
