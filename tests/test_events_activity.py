@@ -110,3 +110,24 @@ def test_the_same_activity_named_again_keeps_its_place() -> None:
         "Officials discussed changes happening in Freedonia."
     )
     assert _types(text, {"Ruritania": "RUR", "Freedonia": "FRE"}) == [("training", "RUR")]
+
+
+def test_a_town_the_gazetteer_lacks_still_leads_to_its_country() -> None:
+    text = "IOM held joint training sessions in Oldtown, Ruritania and Newbridge, Freedonia."
+    assert _types(text, {"Ruritania": "RUR", "Freedonia": "FRE"}, dateline="RUR") == [
+        ("training", "RUR"),
+        ("training", "FRE"),
+    ]
+
+
+def test_what_a_campaign_includes_is_the_campaign() -> None:
+    text = "The campaign also includes radio spots and leaflets distributed to families."
+    assert _types(text) == [("campaign", None)]
+
+
+def test_a_conflict_named_only_as_a_cause_is_background() -> None:
+    assert _types("IOM delivered relief items to homes ravaged by conflict.") == [("assistance", None)]
+    assert _types("Arrivals grew, partly due to a worsening economy and a series of attacks.") == []
+    # a named, dated or placed incident stays one
+    assert _types("Homes were destroyed by the 15 August earthquake.") == [("incident", None)]
+    assert _types("Families were displaced by conflict in Northern Ruritania.") == [("incident", None)]

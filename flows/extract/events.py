@@ -40,10 +40,16 @@ _GENERIC_AFTER = re.compile(
 # Where an activity happens: a place after one of these (or in a list after one) hosts it.
 _LOCATIVE = re.compile(
     r"\b(?:in|at|across|throughout|within|inside|held\s+in|hold\s+in)\s+(?:the\s+)?"
-    r"(?:(?:city|municipality|department|province|state|region|capital)\s+of\s+)?$",
+    r"(?:(?:city|municipality|department|province|state|region|capital)\s+of\s+)?"
+    r"(?-i:[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,\s*)?$",  # a town the gazetteer lacks: "in Ranong, Thailand"
     re.IGNORECASE,
 )
-_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|/\s*|\(\s*|\)\s*,?\s*)(?:the\s+)?$", re.IGNORECASE)
+# Between two places of one list: a comma or "and", maybe with a town the gazetteer lacks written before
+# its country ("in Ranong, Thailand and Kawthaung, Myanmar").
+_LIST_JOIN = re.compile(
+    r"^\s*(?i:,\s*(?:and\s+)?|and\s+|&\s*|/\s*|\(\s*|\)\s*,?\s*)(?i:the\s+)?"
+    r"(?:[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,\s*)?$"
+)
 _RETURN_WORD = re.compile(r"\breturn(?:s|ed|ing|ees?)?\b", re.IGNORECASE)
 _BRING_TOGETHER = re.compile(r"\bbr(?:ing|ings|ought|inging)\s+together\s+$", re.IGNORECASE)
 # A trigger naming the kind of a thing is no activity ("consultation rooms", "training method").
@@ -106,14 +112,15 @@ _ORG_AFTER = re.compile(
 # vocational training"; "activities to be implemented include rapid assessments").
 _PROGRAMME_SUBJECT = re.compile(
     r"(?:^\W*|\b(?:the|this|these|its|IOM['\u2019]s)\s+)(?:[\w-]+\s+){0,3}?"
-    r"(?:project|projects|programme|programmes|program|programs|money|funding|funds|contribution|grant|activities)"
+    r"(?:project|projects|programme|programmes|program|programs|money|funding|funds|contribution|grant|activities"
+    r"|(?P<campaign>campaigns?))"
     r"\s+(?:to\s+be\s+implemented\s+)?(?:will\s+|would\s+)?(?:also\s+)?"
     r"(?:provides?|provided|involves?|involved|includes?|included|go(?:es)?\s+towards|went\s+towards|supports?"
     r"|supported|covers?|covered|finances?|financed|funds?|funded)\b(?!\s+(?:by|through|under)\b)",
     re.IGNORECASE,
 )
 _SUBJECT_REACH = 120  # characters from a sentence's start searched for its programme subject
-_PROGRAMME_PART_TYPES = frozenset({"training", "survey"})
+_PROGRAMME_PART_TYPES = frozenset({"training", "survey", "assistance"})
 _CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
 _EVENT_PLACE_KINDS = frozenset({"name", "variant", "abbreviation", "place"})
 
@@ -267,6 +274,11 @@ def _event_places(
     return places
 
 
+# A cause named without "the" or a date ("ravaged by conflict", "due to ... a series of attacks").
+_CAUSE_BEFORE = re.compile(
+    r"\b(?:by|due\s+to|because\s+of|owing\s+to)\s+(?:(?!(?:the|this|that)\b)[^\W\d]+[\s-]+){0,10}$", re.IGNORECASE
+)
+_PLACE_AFTER = re.compile(r"[^.;]*?\b(?:in|at|across)\s+(?:the\s+)?[A-Z]")
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|these|those)\s+$", re.IGNORECASE)
 _RIGHT_AFTER = re.compile(r"\s+(?:in|at|on|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -483,7 +495,8 @@ def extract_events(
         return places_by_sentence[sent]
 
     found: list[_Found] = []
-    programme_parts: set[str] = set()  # trigger keys named as parts of a programme (see _PROGRAMME_SUBJECT)
+    # trigger keys named as parts of a programme (see _PROGRAMME_SUBJECT), and the programme's type
+    programme_parts: dict[str, str] = {}
     for i, sent in enumerate(sentences):
         if not in_sentence[i]:
             continue
@@ -503,6 +516,7 @@ def extract_events(
         return_here: bool | None = None  # does the sentence have a return word? (asked once)
         visit_here = False  # has the sentence reported a visit before the current trigger?
         programme_end: int | None = None  # where a programme subject's verb ends (-1: none; asked once)
+        programme_type = "assistance"
         prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
         prev_type: str | None = None
         for k, m in enumerate(in_sentence[i]):
@@ -549,12 +563,14 @@ def extract_events(
                 if programme_end is None:
                     head = _PROGRAMME_SUBJECT.search(text[sent[0] : min(sent[1], sent[0] + _SUBJECT_REACH)])
                     programme_end = sent[0] + head.end() if head else -1
+                    # a campaign's parts are the campaign; any other programme's are the help it gives
+                    programme_type = "campaign" if head and head.group("campaign") else "assistance"
                 part = _key(m).rstrip("s")
-                if 0 <= programme_end <= m_start:
-                    programme_parts.add(part)
+                if 0 <= programme_end <= m_start and event_type != programme_type:
+                    programme_parts.setdefault(part, programme_type)
                 if part in programme_parts:
                     # named again later ("the community assessment will map ..."), still that part
-                    event_type = "assistance"
+                    event_type = programme_parts[part]
             prev_trigger, prev_type = m_end, event_type
             if event_type == "assistance":
                 if return_here is None:
@@ -579,6 +595,15 @@ def extract_events(
             if dated is None:
                 dated = _dated_in(dates, date_starts, sent)
                 participants = _participants(text, counts, sent, nxt, counts_in)
+            if (
+                event_type == "incident"
+                and not dated
+                and _CAUSE_BEFORE.search(text, max(sent[0], m_start - 80), m_start)
+            ):
+                # a conflict or disaster named only as a cause ("areas ravaged by conflict", "due to a series
+                # of attacks"), with no time or place of its own, is background, not a reported incident
+                if not _PLACE_AFTER.match(text, m_end, sent[1]):
+                    continue
             if (
                 borrowed
                 and _DEFINITE_BEFORE.search(text, max(sent[0], m_start - 8), m_start)
