@@ -131,3 +131,21 @@ def test_a_conflict_named_only_as_a_cause_is_background() -> None:
     # a named, dated or placed incident stays one
     assert _types("Homes were destroyed by the 15 August earthquake.") == [("incident", None)]
     assert _types("Families were displaced by conflict in Northern Ruritania.") == [("incident", None)]
+
+
+def test_going_home_is_a_return_when_helped_or_dated() -> None:
+    assert _types("The programme helps displaced families to return home.") == [("return", None)]
+    assert _types("Some 3,000 refugees returned home in March 2020.") == [("return", None)]
+    assert _types("Staff work with children in shelters and when they return home.") == []
+
+
+def test_help_running_on_into_a_return_is_that_return() -> None:
+    text = "This week IOM assisted 300 migrants living in the hills to voluntarily return to their towns."
+    assert _types(text) == [("return", None)]
+
+
+def test_awareness_activities_registration_and_released_films_are_typed() -> None:
+    assert _types("Youth groups ran awareness-raising activities in schools.") == [("campaign", None)]
+    assert _types("IOM supports families through biometric registration.") == [("survey", None)]
+    assert _types("IOM released the documentary on Friday.") == [("launch", None)]
+    assert _types("A documentary crew filmed the border.") == []

@@ -82,6 +82,14 @@ _DIGNITARY_BEFORE = re.compile(
 _INQUIRY_AFTER = re.compile(
     r"[^.;]{0,80}?\bto\s+(?:identify|assess|evaluate|gather|collect|map|monitor)\b", re.IGNORECASE
 )
+# Returns that only say people went home: events when helped or dated (see extract_events).
+_PLAIN_RETURNS = frozenset({"return home", "returned home"})
+_HELPED_BEFORE = re.compile(
+    r"\b(?:help(?:s|ed|ing)?|assist(?:s|ed|ing)?|support(?:s|ed|ing)?|facilitat(?:e|es|ed|ing)|enabl(?:e|es|ed|ing))"
+    r"\b(?:\s+[\w()-]+){0,4}?\s+(?:to\s+)?$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
 _MET_TRIGGERS = frozenset({"met", "met with"})
 # A capitalised trigger followed by more capitalised words and an institution's head noun is part of
 # the institution's name ("Refugee Relief and Repatriation Commissioner"), registry or not.
@@ -551,6 +559,19 @@ def extract_events(
                 # a trigger written right before another one qualifies it ("an assisted return programme")
                 if event_type == "assistance" and _trigger_type(in_sentence[i][k + 1]) not in (None, "assistance"):
                     continue
+            if event_type == "assistance" and k + 1 < len(in_sentence[i]):
+                # help whose object runs on into a return ("assisted 500 migrants to voluntarily return")
+                # is that return
+                nxt_m = in_sentence[i][k + 1]
+                if _trigger_type(nxt_m) == "return" and not _CLAUSE_BREAK.search(text, m_end, nxt_m.start()):
+                    continue
+            if key in _PLAIN_RETURNS and not _HELPED_BEFORE.search(text, max(sent[0], m_start - 40), m_start):
+                # people going home is an event when someone helps them to, or when the text says when
+                if dates is None:
+                    dates = _article_dates(article, limit)
+                    date_starts = [d.char_start for d in dates]
+                if not _dated_in(dates, date_starts, sent):
+                    continue
             if event_type == "survey" and _EXERCISE_WORD.search(text, max(sent[0], m_start - 200), m_start):
                 continue
             if event_type == "incident" and m.group(0).lower().endswith("ing"):
@@ -584,7 +605,8 @@ def extract_events(
                 # only a sentence with a return word asks whether the article has a return programme
                 if return_here and has_return is None:
                     has_return = bool(_RETURN_WORD.search(text, 0, limit)) and any(
-                        _trigger_type(t) == "return" for t in _trigger_matches(text, 0, limit, starts)
+                        _trigger_type(t) == "return" and _key(t) not in _PLAIN_RETURNS
+                        for t in _trigger_matches(text, 0, limit, starts)
                     )
                 if return_here and has_return:
                     # kits, transport, reintegration help given within a return programme are that programme
