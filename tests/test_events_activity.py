@@ -149,3 +149,25 @@ def test_awareness_activities_registration_and_released_films_are_typed() -> Non
     assert _types("IOM supports families through biometric registration.") == [("survey", None)]
     assert _types("IOM released the documentary on Friday.") == [("launch", None)]
     assert _types("A documentary crew filmed the border.") == []
+
+
+def test_the_date_of_the_triggers_own_clause_wins() -> None:
+    text = "IOM ran a voluntary return flight in March 2015, and between May and July 2016, it held workshops."
+    events = extract_events(_article(text), [], [], [])
+    assert [(e.event_type, e.start_date, e.date_precision) for e in events] == [
+        ("return", date(2015, 3, 1), "month"),
+        ("training", date(2016, 5, 1), "month"),
+    ]
+    # a date before the trigger still dates it, the most precise first
+    text = "The ministry signed on the 3rd of May, a work plan for the year 2018."
+    assert [e.start_date for e in extract_events(_article(text), [], [], [])] == [date(2018, 5, 3)]
+
+
+def test_with_no_page_date_yesterday_dates_nothing() -> None:
+    def dated(text: str, published: date | None) -> list[tuple[str, date | None]]:
+        art = Article("a1", "f.txt", "sha", 0, "T", text, published_date=published)
+        return [(e.event_type, e.start_date) for e in extract_events(art, [], [], [])]
+
+    text = "Aid rose in 2016. Staff cheered. The Minister visited the camp yesterday."
+    assert dated(text, None) == [("other", None)]
+    assert dated(text, date(2016, 5, 4)) == [("other", date(2016, 5, 3))]

@@ -413,11 +413,19 @@ def _type_of(trigger: Trigger, presented: bool) -> str | None:
 def _article_dates(article: Article, limit: int) -> list[DateMention]:
     """The dates in the article before ``limit`` that can date an activity, left to right."""
     # the page's own date line (between title and body) dates the page, not an activity
-    return [
+    found = [
         d
         for d in find_dates(article.text[:limit], _anchor(article))
         if not article.title_end <= d.char_start < article.body_start
     ]
+    if article.published_date is None:
+        # with no page date, nothing says when "yesterday" or "this week" was (the article's latest year
+        # stands in for "this year", not for a day)
+        found = [d for d in found if not _RELATIVE_ONLY.fullmatch(article.text, d.char_start, d.char_end)]
+    return found
+
+
+_RELATIVE_ONLY = re.compile(r"(?i:[^\d]*\b(?:today|yesterday|tomorrow|week|month)\b[^\d]*)")
 
 
 def _dated_in(dates: list[DateMention], starts: list[int], sent: tuple[int, int]) -> list[DateMention]:
@@ -433,6 +441,20 @@ def _nearest_precise(inside: list[DateMention], trigger_start: int) -> DateMenti
     if len(inside) == 1:
         return inside[0]
     return min(inside, key=lambda d: (_PRECISION_RANK[d.precision], abs(d.char_start - trigger_start)))
+
+
+def _clause_date(text: str, inside: list[DateMention], m: re.Match[str]) -> DateMention | None:
+    """:func:`_nearest_precise` of the sentence's dates, leaving out a date after the trigger that a comma
+    or semicolon sets off from it: that date opens the next clause and dates its activity ("... with
+    voluntary return in 2015, and between January and August 2016, IOM assisted ...")."""
+    if len(inside) > 1:
+        own = [d for d in inside if d.char_start < m.end() or not _CLAUSE_GAP.search(text, m.end(), d.char_start)]
+        if own:
+            return _nearest_precise(own, m.start())
+    return _nearest_precise(inside, m.start())
+
+
+_CLAUSE_GAP = re.compile(r"[,;]\s|\s[\u2013\u2014-]\s")
 
 
 @lru_cache(maxsize=4096)
@@ -637,7 +659,7 @@ def extract_events(
                 places = _bound_places(text, sentence_places, in_sentence[i], k)
             countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
             cities = [_city_for(next(p for p in places if p.country_iso3 == c), places) for c in countries_here]
-            when = _nearest_precise(dated, m_start)
+            when = _clause_date(text, dated, m)
             if when is None and i > 0 and not in_sentence[i - 1]:
                 # "Two activities took place in August. The first was a workshop ...": a date set
                 # by the sentence before, when that sentence names no activity of its own
