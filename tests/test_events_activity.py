@@ -171,3 +171,26 @@ def test_with_no_page_date_yesterday_dates_nothing() -> None:
     text = "Aid rose in 2016. Staff cheered. The Minister visited the camp yesterday."
     assert dated(text, None) == [("other", None)]
     assert dated(text, date(2016, 5, 4)) == [("other", date(2016, 5, 3))]
+
+
+_NAMES = {"Ruritania": "RUR", "Freedonia": "FRE", "Sylvania": "SYL", "Latveria": "LAT"}
+
+
+def test_countries_people_come_from_are_not_places_of_the_activity() -> None:
+    text = "The workshop in Ruritania brought together officials from Freedonia, Sylvania and Latveria."
+    assert _types(text, _NAMES) == [("training", "RUR")]
+    text = "The meeting, held in Ruritania, gathered the member states: Freedonia, Sylvania and Latveria."
+    assert _types(text, _NAMES) == [("meeting", "RUR")]
+    # a list that starts at a place goes on naming places
+    text = "IOM held workshops in Ruritania, Freedonia and Sylvania."
+    assert _types(text, _NAMES) == [("training", "RUR"), ("training", "FRE"), ("training", "SYL")]
+
+
+def test_where_the_people_described_work_is_not_where_the_activity_happens() -> None:
+    text = "The workshop, which was held in Ruritania, trained officials who work with migrants in Freedonia."
+    assert _types(text, _NAMES) == [("training", "RUR")]
+
+
+def test_a_described_state_of_a_country_is_a_place() -> None:
+    text = "Twelve migrants drowned in the northern state of Ruritania."
+    assert _types(text, _NAMES, dateline="FRE") == [("incident", "RUR")]

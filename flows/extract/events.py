@@ -40,7 +40,7 @@ _GENERIC_AFTER = re.compile(
 # Where an activity happens: a place after one of these (or in a list after one) hosts it.
 _LOCATIVE = re.compile(
     r"\b(?:in|at|across|throughout|within|inside|held\s+in|hold\s+in)\s+(?:the\s+)?"
-    r"(?:(?:city|municipality|department|province|state|region|capital)\s+of\s+)?"
+    r"(?:(?:[a-z-]+\s+)?(?:city|municipality|department|province|state|region|capital)\s+of\s+)?"
     r"(?-i:[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,\s*)?$",  # a town the gazetteer lacks: "in Ranong, Thailand"
     re.IGNORECASE,
 )
@@ -129,6 +129,7 @@ _PROGRAMME_SUBJECT = re.compile(
 )
 _SUBJECT_REACH = 120  # characters from a sentence's start searched for its programme subject
 _PROGRAMME_PART_TYPES = frozenset({"training", "survey", "assistance"})
+_PEOPLE_CLAUSE_BEFORE = re.compile(r"\bwho(?:m|se)?\b[^,;:()]*$", re.IGNORECASE)
 _CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
 _EVENT_PLACE_KINDS = frozenset({"name", "variant", "abbreviation", "place"})
 
@@ -265,20 +266,27 @@ def _event_places(
     inside = cands[bisect_left(cand_starts, sent[0]) : bisect_left(cand_starts, sent[1])]
     places: list[CountryMention] = []
     prev_end: int | None = None
+    prev_place = False  # was the mention before a place of the activity?
     for c in inside:
         before = text[max(sent[0], c.char_start - 60) : c.char_start]
         # an office, headquarters or base located somewhere says where an organisation sits, not where
         # the activity happens ("designed by the regional office in San José")
         is_place = bool(_LOCATIVE.search(before)) and not _SEAT_BEFORE.search(before)
+        if is_place and _PEOPLE_CLAUSE_BEFORE.search(before):
+            # where the people described live or work ("officials who work with migrants in Colombia")
+            # is not where the activity happens
+            is_place = False
         if _ORG_AFTER.match(text, c.char_end, sent[1]):
             # a country opening an organisation's name ("Qatar Fund for Development") is no place
-            prev_end = c.char_end
+            prev_end, prev_place = c.char_end, False
             continue
-        if not is_place and places and prev_end is not None:
+        if not is_place and prev_place and prev_end is not None:
+            # a list goes on only from a place: "in Guatemala ... officials from Honduras, El Salvador and
+            # Mexico" names where the officials come from, not more places of the workshop
             is_place = bool(_LIST_JOIN.match(text[prev_end : c.char_start]))
         if is_place:
             places.append(c)
-        prev_end = c.char_end
+        prev_end, prev_place = c.char_end, is_place
     return places
 
 
