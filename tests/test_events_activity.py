@@ -194,3 +194,23 @@ def test_where_the_people_described_work_is_not_where_the_activity_happens() -> 
 def test_a_described_state_of_a_country_is_a_place() -> None:
     text = "Twelve migrants drowned in the northern state of Ruritania."
     assert _types(text, _NAMES, dateline="FRE") == [("incident", "RUR")]
+
+
+def test_possible_cancelled_or_planned_as_activities_are_not_reported() -> None:
+    assert _types("The guide could be used in future trainings.") == []
+    assert _types("Nurses will be able to receive training on trafficking.") == []
+    assert _types("The workshop in the capital was cancelled because of the storm.") == []
+    assert _types("The process, initially planned as an in-person workshop, moved online.") == []
+    # "May" the month is no modal
+    assert _types("In May the workshop took place in the capital.") == [("training", None)]
+
+
+def test_an_organisations_standing_mission_is_no_event() -> None:
+    assert _types("The agency works to provide humanitarian assistance to migrants in need.") == []
+    assert _types("Its mandate includes training and awareness campaigns.") == []
+
+
+def test_a_launched_course_named_again_is_that_launch() -> None:
+    text = "IOM launched an online course on smuggling. The course is free and open to all."
+    assert _types(text) == [("launch", None)]
+    assert _types("The course is free and open to all.") == [("training", None)]

@@ -342,7 +342,43 @@ def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool
         return True
     if _DEONTIC_BEFORE.search(text[max(sent[0], m.start() - 200) : m.start()]):
         return True
+    if _not_reported(text, sent, m):
+        return True
     return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, m.end(), min(sent[1], m.end() + 80)))
+
+
+def _not_reported(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+    """Whether the sentence speaks of the activity without reporting it as happening: as a mere
+    possibility ("future trainings", "could be used in workshops", "will be able to receive training"),
+    as called off ("the workshop was cancelled"), as what it was planned to be ("initially planned as a
+    workshop"), or in a statement of what an organisation does in general ("IOM works to provide
+    humanitarian assistance ...")."""
+    before = text[max(sent[0], m.start() - _MODAL_REACH) : m.start()]
+    if _POSSIBLE_BEFORE.search(before) or _PLANNED_AS_BEFORE.search(before):
+        return True
+    if _CALLED_OFF_AFTER.match(text, m.end(), sent[1]):
+        return True
+    return bool(_GENERIC_MISSION.match(text, sent[0], min(sent[1], m.start())))
+
+
+_MODAL_REACH = 60  # characters before a trigger searched for a modal of its own clause
+_POSSIBLE_BEFORE = re.compile(
+    r"(?:\b(?i:future|potential|possible|eventual|hypothetical)\s+(?:[\w-]+\s+)?"
+    r"|\b(?:(?i:could|might)|may)\b[^,;:.()]*|\b(?i:be\s+able\s+to)\b[^,;:.()]*)$"
+)
+_PLANNED_AS_BEFORE = re.compile(
+    r"\b(?:initially|originally|first)\s+(?:planned|conceived|intended)\s+as\b[^,;]*$", re.I
+)
+_CALLED_OFF_AFTER = re.compile(
+    r"[^,;.]{0,60}?\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:cancel(?:l)?ed|called\s+off|suspended)\b",
+    re.IGNORECASE,
+)
+# An organisation's standing mission, said in the habitual present at the start of a sentence.
+_GENERIC_MISSION = re.compile(
+    r"\W*(?:[\w()'\u2019.,-]+\s+){0,8}?(?:works\s+to|is\s+(?:committed|dedicated)\s+to|mandate\s+(?:includes|is)"
+    r"|mission\s+is|is\s+the\s+leading)\b",
+    re.IGNORECASE,
+)
 
 
 def _city_for(place: CountryMention, places: list[CountryMention]) -> str | None:
@@ -535,6 +571,7 @@ def extract_events(
     found: list[_Found] = []
     # trigger keys named as parts of a programme (see _PROGRAMME_SUBJECT), and the programme's type
     programme_parts: dict[str, str] = {}
+    presented_keys: set[str] = set()  # triggers presented or released in the article ("launched the course")
     for i, sent in enumerate(sentences):
         if not in_sentence[i]:
             continue
@@ -574,9 +611,15 @@ def extract_events(
                 if trig.presented_type and presented is None:
                     presented = bool(_PRESENTED.search(text, sent[0], sent[1]))
                 event_type = _type_of(trig, bool(presented))
+            key = _key(m)
+            if trig.presented_type and trig.event_type:
+                if event_type == trig.presented_type:
+                    presented_keys.add(key.rstrip("s"))
+                elif key.rstrip("s") in presented_keys:
+                    # the course launched earlier, named again ("the course is free"), is that launch
+                    event_type = trig.presented_type
             if event_type is None:
                 continue
-            key = _key(m)
             if key in _VISIT_TRIGGERS:
                 if _INQUIRY_AFTER.match(text, m_end, sent[1]):
                     event_type = "survey"
