@@ -214,3 +214,12 @@ def test_a_launched_course_named_again_is_that_launch() -> None:
     text = "IOM launched an online course on smuggling. The course is free and open to all."
     assert _types(text) == [("launch", None)]
     assert _types("The course is free and open to all.") == [("training", None)]
+
+
+def test_a_service_place_opened_or_a_project_to_help_people_is_assistance() -> None:
+    assert _types("IOM will establish seven legal counselling centres in the north.") == [("assistance", None)]
+    assert _types("A year after the opening of the migrant information hub, visits doubled.") == [("assistance", None)]
+    assert _types("The donors launched a project to support displaced families.") == [("assistance", None)]
+    # a centre or project merely named is no activity
+    assert _types("The centre is located near the border.") == []
+    assert _types("The project ends in June.") == []

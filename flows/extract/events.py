@@ -156,6 +156,67 @@ def _lexicon() -> tuple[re.Pattern[str], dict[str, Trigger]]:
 
 _NO_TRIGGER = Trigger("", None, None)
 
+# Activities named by grammar rather than by a word of the lexicon: a service place opened, set up or
+# rebuilt ("established seven legal counselling centres", "the opening of the information hub") and a
+# project whose purpose is to help people ("launched a project to support displaced families") are assistance.
+_FACILITY = re.compile(
+    r"\b(?:open(?:s|ed|ing)?|inaugurat(?:e|es|ed|ing|ion)|establish(?:es|ed|ing|ment)?|set(?:s|ting)?\s+up"
+    r"|rebuil(?:d|ds|t|ding)|rehabilitat(?:e|es|ed|ing|ion)|construct(?:s|ed|ing|ion)?|buil(?:d|ds|t|ding))\b"
+    r"(?:\s+(?:of\s+)?[\w'\u2019-]+){0,6}?\s+"
+    r"(?P<t>(?:cent(?:re|er)s?|hubs?|shelters?|counters?|desks?|clinics?|safe\s+houses?|water\s+systems?)\b)",
+    re.IGNORECASE,
+)
+_AID_PROJECT = re.compile(
+    r"\b(?P<t>projects?|programmes?|programs?)\s+(?:that\s+|which\s+)?(?:will\s+)?(?:aims?\s+)?to\s+"
+    r"(?:support|assist|help|aid|provide|deliver|rebuild|rehabilitate|shelter|feed)\b",
+    re.IGNORECASE,
+)
+_GRAMMAR_TRIGGERS = (
+    (_FACILITY, Trigger("service place", "assistance", None)),
+    (_AID_PROJECT, Trigger("aid project", "assistance", None)),
+)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A trigger found by grammar: the span of its word(s), with the ``re.Match`` methods the walk uses."""
+
+    text: str
+    begin: int
+    finish: int
+    trigger: Trigger
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def span(self) -> tuple[int, int]:
+        return self.begin, self.finish
+
+    def group(self, _: int = 0) -> str:
+        return self.text[self.begin : self.finish]
+
+
+def _with_grammar_triggers(
+    text: str, limit: int, sentences: tuple[tuple[int, int], ...], in_sentence: list[list]
+) -> None:
+    """Add the triggers :data:`_GRAMMAR_TRIGGERS` find to each sentence's (sorted) trigger list, where no
+    lexicon trigger already covers them."""
+    sent_starts = [a for a, _ in sentences]
+    for pattern, trig in _GRAMMAR_TRIGGERS:
+        for g in pattern.finditer(text, 0, limit):
+            a, b = g.span("t")
+            k = bisect_right(sent_starts, a) - 1
+            if k < 0 or b > sentences[k][1]:
+                continue
+            ms = in_sentence[k]
+            if any(m.start() < b and a < m.end() for m in ms):
+                continue
+            ms.append(_Span(text, a, b, trig))
+            ms.sort(key=lambda m: m.start())
+
 
 def _key(m: re.Match[str]) -> str:
     """A trigger match as its lexicon key: lower case, single spaces."""
@@ -531,7 +592,8 @@ def extract_events(
     limit = article_limit(text)
     sentences = article_sentences(text, limit)
     starts = _trigger_starts(text, limit)
-    in_sentence = _sentence_trigger_matches(text, sentences, starts)
+    in_sentence: list[list] = _sentence_trigger_matches(text, sentences, starts)
+    _with_grammar_triggers(text, limit, sentences, in_sentence)
     if not any(in_sentence):
         _link([], [], counts, funders)
         return []
@@ -595,7 +657,7 @@ def extract_events(
         prev_trigger: int | None = None  # where the sentence's last kept trigger ends, and its type
         prev_type: str | None = None
         for k, m in enumerate(in_sentence[i]):
-            trig = _trigger_of(m.group(0))
+            trig = _entry(m)
             m_start, m_end = m.span()
             if trig is None or _GENERIC_AFTER.match(text, m_end, sent[1]):
                 continue
@@ -741,9 +803,14 @@ def extract_events(
     return [f.event for f in events]
 
 
-def _trigger_type(m: re.Match[str]) -> str | None:
+def _entry(m: re.Match[str] | _Span) -> Trigger | None:
+    """The lexicon entry of a trigger match, or the grammar's for a :class:`_Span`."""
+    return m.trigger if isinstance(m, _Span) else _trigger_of(m.group(0))
+
+
+def _trigger_type(m: re.Match[str] | _Span) -> str | None:
     """The default event type of a trigger match (``None`` when it has none)."""
-    return (_trigger_of(m.group(0)) or _NO_TRIGGER).event_type
+    return (_entry(m) or _NO_TRIGGER).event_type
 
 
 def _merge(found: list[_Found]) -> tuple[list[_Found], list[tuple[tuple[int, int], int]]]:
