@@ -223,3 +223,20 @@ def test_a_service_place_opened_or_a_project_to_help_people_is_assistance() -> N
     # a centre or project merely named is no activity
     assert _types("The centre is located near the border.") == []
     assert _types("The project ends in June.") == []
+
+
+def test_what_another_activity_is_for_is_part_of_it() -> None:
+    text = "Nurses received training to help them provide comprehensive assistance to victims."
+    assert _types(text) == [("training", None)]
+    text = "The workshop was designed to increase the referral of migrants for humanitarian assistance."
+    assert _types(text) == [("training", None)]
+    # two activities side by side stay two
+    assert sorted(_types("IOM held a workshop, and staff distributed hygiene kits.")) == [
+        ("assistance", None),
+        ("training", None),
+    ]
+
+
+def test_a_definition_of_a_tool_is_no_activity() -> None:
+    assert _types("The displacement tracking matrix (DTM) is a system that tracks movements.") == []
+    assert _types("The DTM is a tool used to track displacement.") == []

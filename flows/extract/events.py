@@ -33,8 +33,10 @@ _PRESENTED = re.compile(
 )
 # A trigger in a statement about why activities matter is not an activity ("training is vital").
 _GENERIC_AFTER = re.compile(
-    r"\s+(?:is|are|remains?)\s+(?:\w+\s+)?(?:vital|key|important|essential|crucial|necessary|fundamental"
-    r"|a\s+crime|needed|critical)\b",
+    r"\)?(?:\s*\([^()]{1,20}\))?\s+(?:is|are|remains?)\s+(?:\w+\s+)?(?:vital|key|important|essential|crucial|necessary|fundamental"
+    r"|a\s+crime|needed|critical"
+    # a definition of a tool is no activity ("the matrix is a system that IOM uses to track ...")
+    r"|an?\s+(?:[\w-]+\s+){0,2}?(?:system|tool|methodology|mechanism|method|approach|instrument))\b",
     re.IGNORECASE,
 )
 # Where an activity happens: a place after one of these (or in a list after one) hosts it.
@@ -106,6 +108,11 @@ _SEAT_BEFORE = re.compile(
 )
 # An assistance verb right after another activity's word says how that activity went ("the course was
 # delivered"), not that aid was given.
+_PURPOSE_BETWEEN = re.compile(
+    r"\b(?:to|for)\s+(?:[\w-]+\s+){0,3}?(?:provide|deliver|offer|improve|strengthen|optimi[sz]e|increase|enhance"
+    r"|ensure|facilitate|support|conduct|carry\s+out)\b[^,;.]*$",
+    re.IGNORECASE,
+)
 _DESCRIBES_BEFORE = re.compile(r"^\s+(?:\w+\s+){0,2}$")
 # An incident's gerund after a preposition or "while" is a verb of striving against something ("aimed at
 # fighting trafficking", "while fighting the exploitation"), not fighting that struck people.
@@ -714,6 +721,11 @@ def extract_events(
                     continue
             if event_type == "assistance" and prev_trigger is not None and prev_type not in (None, "assistance"):
                 if _DESCRIBES_BEFORE.match(text[prev_trigger:m_start]):
+                    continue
+            if prev_type is not None and prev_type != event_type and prev_trigger is not None:
+                # what another activity is for is part of it ("received training to help them provide
+                # assistance", "a workshop to improve data collection")
+                if _PURPOSE_BETWEEN.search(text, prev_trigger, m_start):
                     continue
             if event_type in _PROGRAMME_PART_TYPES:
                 if programme_end is None:
