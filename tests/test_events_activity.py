@@ -240,3 +240,13 @@ def test_what_another_activity_is_for_is_part_of_it() -> None:
 def test_a_definition_of_a_tool_is_no_activity() -> None:
     assert _types("The displacement tracking matrix (DTM) is a system that tracks movements.") == []
     assert _types("The DTM is a tool used to track displacement.") == []
+
+
+def test_people_an_activity_gathers_are_its_participants() -> None:
+    from flows.model import Count
+
+    for text in ("The workshop was attended by 21 officers.", "The forum gathered some 60 mayors."):
+        start = next(i for i, ch in enumerate(text) if ch.isdigit())
+        count = Count("a1", float(text[start : start + 2]), start, start + 2, category="other_persons", counted="x")
+        events = extract_events(_article(text), [], [count], [])
+        assert [e.participants for e in events] == [count.value], text

@@ -53,7 +53,12 @@ _LIST_JOIN = re.compile(
     r"(?:[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,\s*)?$"
 )
 _RETURN_WORD = re.compile(r"\breturn(?:s|ed|ing|ees?)?\b", re.IGNORECASE)
-_BRING_TOGETHER = re.compile(r"\bbr(?:ing|ings|ought|inging)\s+together\s+$", re.IGNORECASE)
+# People an activity gathers are its participants ("will bring together 40 judges", "was attended by 21").
+_BRING_TOGETHER = re.compile(
+    r"\b(?:br(?:ing|ings|ought|inging)\s+together|gather(?:s|ed|ing)?|(?:was|were)\s+attended\s+by|convene[sd]?)"
+    r"\s+(?:(?:some|about|around|over|more\s+than|nearly|almost|a\s+total\s+of)\s+)?$",
+    re.IGNORECASE,
+)
 # A trigger naming the kind of a thing is no activity ("consultation rooms", "training method").
 _MODIFIER_AFTER = re.compile(
     r"\s+(?:rooms?|methods?|methodolog(?:y|ies)|materials?|modules?|curricul(?:um|a)|facilit(?:y|ies)"
