@@ -250,3 +250,9 @@ def test_people_an_activity_gathers_are_its_participants() -> None:
         count = Count("a1", float(text[start : start + 2]), start, start + 2, category="other_persons", counted="x")
         events = extract_events(_article(text), [], [count], [])
         assert [e.participants for e in events] == [count.value], text
+
+
+def test_health_screenings_and_displacement_tracking_are_typed_and_needs_are_not_help() -> None:
+    assert _types("Mobile teams conducted medical screenings at the border.") == [("assistance", None)]
+    assert _types("A displacement tracking exercise was conducted in the north.") == [("survey", None)]
+    assert _types("Four million people are in need of food assistance.") == []

@@ -75,6 +75,7 @@ _EXERCISE_BEFORE = re.compile(
 _DEONTIC_BEFORE = re.compile(
     r"\b(?:must|should|ought\s+to|needs?\s+to|(?:is|are)\s+(?:also\s+)?needed)\b[^.;:]*$", re.IGNORECASE
 )
+_IN_NEED_BEFORE = re.compile(r"\bin\s+(?:urgent\s+)?need\s+of\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # Interviews, assessments or investigations inside a simulation or role play are exercises of a training.
 _EXERCISE_WORD = re.compile(r"\b(?:simulations?|simulated|role-?plays?|mock|exercises?)\b", re.IGNORECASE)
 # A visit is an event of its own when a dignitary pays it ("the Ambassador visited the shelter"); staff
@@ -415,6 +416,8 @@ def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool
         return True
     if _DEONTIC_BEFORE.search(text[max(sent[0], m.start() - 200) : m.start()]):
         return True
+    if _IN_NEED_BEFORE.search(text, max(sent[0], m.start() - 40), m.start()):
+        return True  # "people in need of food assistance" names a need, not help given
     if _not_reported(text, sent, m):
         return True
     return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, m.end(), min(sent[1], m.end() + 80)))
