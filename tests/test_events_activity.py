@@ -256,3 +256,19 @@ def test_health_screenings_and_displacement_tracking_are_typed_and_needs_are_not
     assert _types("Mobile teams conducted medical screenings at the border.") == [("assistance", None)]
     assert _types("A displacement tracking exercise was conducted in the north.") == [("survey", None)]
     assert _types("Four million people are in need of food assistance.") == []
+
+
+def test_a_transit_centres_care_is_assistance_beside_a_return_programme() -> None:
+    text = (
+        "IOM organised the voluntary return of 900 migrants. Before departure, returnees receive a meal "
+        "at the transit centre."
+    )
+    assert sorted(t for t, _ in _types(text)) == ["assistance", "return"]
+
+
+def test_an_activity_also_held_elsewhere_happens_where_the_article_does_too() -> None:
+    text = "Officials took part in a course, the first of three that will also be held in Freedonia and Sylvania."
+    assert _types(text, _NAMES, dateline="RUR") == [("training", "RUR"), ("training", "FRE"), ("training", "SYL")]
+    # without "also", the places named are the only ones
+    text = "Officials took part in a course held in Freedonia and Sylvania."
+    assert _types(text, _NAMES, dateline="RUR") == [("training", "FRE"), ("training", "SYL")]

@@ -98,6 +98,12 @@ _HELPED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
+_ALSO_HELD = re.compile(
+    r"\balso\s+(?:(?:be|been|being)\s+)?(?:held|take\s+place|took\s+place|organi[sz]ed|conducted|run|carried\s+out"
+    r"|delivered|implemented|offered)\s+in\s+(?:the\s+)?[^.;]{0,30}$",
+    re.IGNORECASE,
+)
+_STANDING_SERVICES = frozenset({"transit centre", "transit centres", "transit center", "transit centers"})
 _MET_TRIGGERS = frozenset({"met", "met with"})
 # A capitalised trigger followed by more capitalised words and an institution's head noun is part of
 # the institution's name ("Refugee Relief and Repatriation Commissioner"), registry or not.
@@ -763,8 +769,9 @@ def extract_events(
                         _trigger_type(t) == "return" and _key(t) not in _PLAIN_RETURNS
                         for t in _trigger_matches(text, 0, limit, starts)
                     )
-                if return_here and has_return:
+                if return_here and has_return and key not in _STANDING_SERVICES:
                     # kits, transport, reintegration help given within a return programme are that programme
+                    # (a transit centre's care is a service of its own, whoever it serves)
                     event_type = "return"
             if dates is None:
                 dates = _article_dates(article, limit)
@@ -792,6 +799,17 @@ def extract_events(
                 places = _bound_places(text, sentence_places, in_sentence[i], k)
             countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
             cities = [_city_for(next(p for p in places if p.country_iso3 == c), places) for c in countries_here]
+            if (
+                places
+                and not borrowed
+                and default_country
+                and default_country not in countries_here
+                and _ALSO_HELD.search(text, m_end, places[0].char_start)
+            ):
+                # "the first of four courses that will also be held in X, Y and Z": the activity happens
+                # where the article does too
+                countries_here.insert(0, default_country)
+                cities.insert(0, None)
             when = _clause_date(text, dated, m)
             if when is None and i > 0 and not in_sentence[i - 1]:
                 # "Two activities took place in August. The first was a workshop ...": a date set
