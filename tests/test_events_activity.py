@@ -272,3 +272,7 @@ def test_an_activity_also_held_elsewhere_happens_where_the_article_does_too() ->
     # without "also", the places named are the only ones
     text = "Officials took part in a course held in Freedonia and Sylvania."
     assert _types(text, _NAMES, dateline="RUR") == [("training", "FRE"), ("training", "SYL")]
+
+
+def test_returning_voluntarily_is_a_return() -> None:
+    assert _types("Some 200 migrants chose to return voluntarily last month.") == [("return", None)]
