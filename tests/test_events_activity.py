@@ -276,3 +276,18 @@ def test_an_activity_also_held_elsewhere_happens_where_the_article_does_too() ->
 
 def test_returning_voluntarily_is_a_return() -> None:
     assert _types("Some 200 migrants chose to return voluntarily last month.") == [("return", None)]
+
+
+def test_a_plan_still_being_drawn_up_is_not_launched() -> None:
+    text = "The minister introduced the consultation process for the creation of the National Action Plan."
+    assert [t for t, _ in _types(text)] == ["meeting"]
+    assert _types("The minister presented the National Action Plan.") == [("launch", None)]
+
+
+def test_people_met_with_are_participants() -> None:
+    from flows.model import Count
+
+    text = "The minister held two meetings with around 30 consuls."
+    start = text.find("30")
+    count = Count("a1", 30, start, start + 2, category="other_persons", counted="consuls")
+    assert [e.participants for e in extract_events(_article(text), [], [count], [])] == [30]

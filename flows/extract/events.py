@@ -55,7 +55,8 @@ _LIST_JOIN = re.compile(
 _RETURN_WORD = re.compile(r"\breturn(?:s|ed|ing|ees?)?\b", re.IGNORECASE)
 # People an activity gathers are its participants ("will bring together 40 judges", "was attended by 21").
 _BRING_TOGETHER = re.compile(
-    r"\b(?:br(?:ing|ings|ought|inging)\s+together|gather(?:s|ed|ing)?|(?:was|were)\s+attended\s+by|convene[sd]?)"
+    r"\b(?:br(?:ing|ings|ought|inging)\s+together|gather(?:s|ed|ing)?|(?:was|were)\s+attended\s+by|convene[sd]?"
+    r"|(?:meetings?|met|sessions?|workshops?|dialogues?)\s+with)"
     r"\s+(?:(?:some|about|around|over|more\s+than|nearly|almost|a\s+total\s+of)\s+)?$",
     re.IGNORECASE,
 )
@@ -101,6 +102,11 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]")
 _ALSO_HELD = re.compile(
     r"\balso\s+(?:(?:be|been|being)\s+)?(?:held|take\s+place|took\s+place|organi[sz]ed|conducted|run|carried\s+out"
     r"|delivered|implemented|offered)\s+in\s+(?:the\s+)?[^.;]{0,30}$",
+    re.IGNORECASE,
+)
+_IN_THE_MAKING = re.compile(
+    r"\b(?:creation|creating|development|developing|drafting|design|designing|preparation|preparing|elaboration)"
+    r"\s+of\s+(?:the\s+|a\s+|an\s+|its\s+)?(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 _STANDING_SERVICES = frozenset({"transit centre", "transit centres", "transit center", "transit centers"})
@@ -728,6 +734,8 @@ def extract_events(
                     date_starts = [d.char_start for d in dates]
                 if not _dated_in(dates, date_starts, sent):
                     continue
+            if event_type == "launch" and _IN_THE_MAKING.search(text, max(sent[0], m_start - 60), m_start):
+                continue  # a plan still being drawn up ("for the creation of the National Action Plan") is not out
             if event_type == "survey" and _EXERCISE_WORD.search(text, max(sent[0], m_start - 200), m_start):
                 continue
             if event_type == "incident" and m.group(0).lower().endswith("ing"):
