@@ -291,3 +291,12 @@ def test_people_met_with_are_participants() -> None:
     start = text.find("30")
     count = Count("a1", 30, start, start + 2, category="other_persons", counted="consuls")
     assert [e.participants for e in extract_events(_article(text), [], [count], [])] == [30]
+
+
+def test_a_walk_against_a_harm_and_a_chair_taken_up_are_events() -> None:
+    text = "The Walk against Trafficking took place between Ruritania and Freedonia."
+    assert _types(text, _NAMES) == [("campaign", "RUR"), ("campaign", "FRE")]
+    assert _types("Ruritania will assume the rotating presidency in May.", _NAMES) == [("other", None)]
+    # "between" alone is a relation, not a venue
+    text = "IOM held a meeting on migration between Ruritania and Freedonia."
+    assert _types(text, _NAMES, dateline="SYL") == [("meeting", "SYL")]

@@ -41,7 +41,8 @@ _GENERIC_AFTER = re.compile(
 )
 # Where an activity happens: a place after one of these (or in a list after one) hosts it.
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|across|throughout|within|inside|held\s+in|hold\s+in)\s+(?:the\s+)?"
+    r"\b(?:in|at|across|throughout|within|inside|held\s+in|hold\s+in"
+    r"|(?:took\s+place|takes\s+place|held|organi[sz]ed)\s+(?:jointly\s+)?between)\s+(?:the\s+)?"
     r"(?:(?:[a-z-]+\s+)?(?:city|municipality|department|province|state|region|capital)\s+of\s+)?"
     r"(?-i:[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,\s*)?$",  # a town the gazetteer lacks: "in Ranong, Thailand"
     re.IGNORECASE,
@@ -196,9 +197,18 @@ _AID_PROJECT = re.compile(
     r"(?:support|assist|help|aid|provide|deliver|rebuild|rehabilitate|shelter|feed)\b",
     re.IGNORECASE,
 )
+# A walk or march against a harm is an awareness event; taking up a rotating chair is an event of its own.
+_AWARENESS_WALK = re.compile(r"\b(?P<t>walks?|marche?s?|runs?|races?)\s+against\b", re.IGNORECASE)
+_CHAIR_TAKEN = re.compile(
+    r"\b(?:assum(?:e|es|ed|ing)|tak(?:e|es|ing)\s+over|took\s+over|hand(?:s|ed)?\s+over)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?P<t>presidency|chair(?:manship)?)\b",
+    re.IGNORECASE,
+)
 _GRAMMAR_TRIGGERS = (
     (_FACILITY, Trigger("service place", "assistance", None)),
     (_AID_PROJECT, Trigger("aid project", "assistance", None)),
+    (_AWARENESS_WALK, Trigger("awareness walk", "campaign", None)),
+    (_CHAIR_TAKEN, Trigger("chair taken", "other", None)),
 )
 
 
