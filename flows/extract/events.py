@@ -354,7 +354,8 @@ def _event_places(
     countries: list[CountryMention],
     candidates: tuple[list[CountryMention], list[int]] | None = None,
 ) -> list[CountryMention]:
-    """Country mentions in the sentence that say where something happens ("in X", "at X", or listed after).
+    """Country mentions in the sentence that may say where something happens ("in X", "at X", or listed
+    after a mention). :func:`_activity_places` then keeps those that do.
 
     ``candidates``, when given, is ``_place_candidates(countries)``, computed once per article.
     """
@@ -362,28 +363,54 @@ def _event_places(
     inside = cands[bisect_left(cand_starts, sent[0]) : bisect_left(cand_starts, sent[1])]
     places: list[CountryMention] = []
     prev_end: int | None = None
-    prev_place = False  # was the mention before a place of the activity?
     for c in inside:
         before = text[max(sent[0], c.char_start - 60) : c.char_start]
         # an office, headquarters or base located somewhere says where an organisation sits, not where
         # the activity happens ("designed by the regional office in San José")
         is_place = bool(_LOCATIVE.search(before)) and not _SEAT_BEFORE.search(before)
-        if is_place and _PEOPLE_CLAUSE_BEFORE.search(before):
-            # where the people described live or work ("officials who work with migrants in Colombia")
-            # is not where the activity happens
-            is_place = False
-        if _ORG_AFTER.match(text, c.char_end, sent[1]):
-            # a country opening an organisation's name ("Qatar Fund for Development") is no place
-            prev_end, prev_place = c.char_end, False
-            continue
-        if not is_place and prev_place and prev_end is not None:
-            # a list goes on only from a place: "in Guatemala ... officials from Honduras, El Salvador and
-            # Mexico" names where the officials come from, not more places of the workshop
+        if not is_place and places and prev_end is not None:
             is_place = bool(_LIST_JOIN.match(text[prev_end : c.char_start]))
         if is_place:
             places.append(c)
-        prev_end, prev_place = c.char_end, is_place
+        prev_end = c.char_end
     return places
+
+
+def _activity_places(
+    text: str,
+    sent: tuple[int, int],
+    found: list[CountryMention],
+    candidates: tuple[list[CountryMention], list[int]],
+) -> list[CountryMention]:
+    """The mentions of :func:`_event_places` that name where the activity happens.
+
+    Left out: a country opening an organisation's name ("Qatar Fund for Development"); where described
+    people live or work ("officials who work with migrants in Colombia"); and a list member whose mention
+    before it is not kept, since a list goes on naming places only from a place ("a workshop in Guatemala
+    for officials from Honduras, El Salvador and Mexico").
+    """
+    if not found:
+        return found
+    cands, cand_starts = candidates
+    first = bisect_left(cand_starts, sent[0])
+    kept: list[CountryMention] = []
+    kept_ids: set[int] = set()
+    for p in found:
+        if _ORG_AFTER.match(text, p.char_end, sent[1]):
+            continue
+        before = text[max(sent[0], p.char_start - 60) : p.char_start]
+        if _LOCATIVE.search(before) and not _SEAT_BEFORE.search(before):
+            if _PEOPLE_CLAUSE_BEFORE.search(before):
+                continue
+        else:
+            k = bisect_left(cand_starts, p.char_start)
+            while cands[k] is not p:
+                k += 1
+            if k == first or id(cands[k - 1]) not in kept_ids:
+                continue
+        kept.append(p)
+        kept_ids.add(id(p))
+    return kept
 
 
 # A cause named without "the" or a date ("ravaged by conflict", "due to ... a series of attacks").
@@ -664,7 +691,8 @@ def extract_events(
 
     def places_in(sent: tuple[int, int]) -> list[CountryMention]:
         if sent not in places_by_sentence:
-            places_by_sentence[sent] = _event_places(text, sent, countries, candidates)
+            found_here = _event_places(text, sent, countries, candidates)
+            places_by_sentence[sent] = _activity_places(text, sent, found_here, candidates)
         return places_by_sentence[sent]
 
     found: list[_Found] = []
