@@ -52,11 +52,11 @@ def test_relief_distributions_and_aid_projects_are_assistance() -> None:
 
 def test_trainings_and_assessments_listed_by_a_programme_are_parts_of_it() -> None:
     text = (
-        "The project will provide shelter to families and vocational training to youth. "
+        "The project will provide roofs for farmers and vocational training for teenagers. "
         "The vocational training will last a year."
     )
     assert _types(text) == [("assistance", None)]
-    text = "Activities to be implemented include rapid assessments and relief items."
+    text = "Activities to be implemented include quick assessments and relief items for herders."
     assert _types(text) == [("assistance", None)]
     # a training whose subject is not the programme stays a training
     assert _types("IOM is planning a training for enumerators.") == [("training", None)]
@@ -79,7 +79,7 @@ def test_obligations_and_needs_are_not_reported_activities() -> None:
 
 
 def test_interviews_inside_a_simulation_are_exercises_of_the_training() -> None:
-    text = "Officers took part in simulations, including the conduct of interviews with victims."
+    text = "Guards joined mock drills in which they ran interviews with actors."
     assert _types(text) == []
 
 
@@ -94,7 +94,7 @@ def test_help_given_beside_a_return_operation_is_not_that_operation() -> None:
     text = "Besides assisted voluntary return for 20 migrants, IOM assisted 300 migrants in its centres."
     assert sorted(t for t, _ in _types(text)) == ["assistance", "return"]
     # but an assistance word qualifying a return programme is the programme
-    assert _types("It is an assisted return program led by the ministry.") == [("return", None)]
+    assert _types("Farida joined an assisted return program last spring.") == [("return", None)]
 
 
 def test_a_place_right_after_a_trigger_belongs_to_that_trigger() -> None:
@@ -121,7 +121,7 @@ def test_a_town_the_gazetteer_lacks_still_leads_to_its_country() -> None:
 
 
 def test_what_a_campaign_includes_is_the_campaign() -> None:
-    text = "The campaign also includes radio spots and leaflets distributed to families."
+    text = "The campaign also includes comic books distributed to pupils."
     assert _types(text) == [("campaign", None)]
 
 
@@ -129,7 +129,7 @@ def test_a_conflict_named_only_as_a_cause_is_background() -> None:
     assert _types("IOM delivered relief items to homes ravaged by conflict.") == [("assistance", None)]
     assert _types("Arrivals grew, partly due to a worsening economy and a series of attacks.") == []
     # a named, dated or placed incident stays one
-    assert _types("Homes were destroyed by the 15 August earthquake.") == [("incident", None)]
+    assert _types("Barns were flattened by the 9 October earthquake.") == [("incident", None)]
     assert _types("Families were displaced by conflict in Northern Ruritania.") == [("incident", None)]
 
 
@@ -140,13 +140,13 @@ def test_going_home_is_a_return_when_helped_or_dated() -> None:
 
 
 def test_help_running_on_into_a_return_is_that_return() -> None:
-    text = "This week IOM assisted 300 migrants living in the hills to voluntarily return to their towns."
+    text = "Volunteers assisted 300 stranded sailors near the dunes to voluntarily return to their ports."
     assert _types(text) == [("return", None)]
 
 
 def test_awareness_activities_registration_and_released_films_are_typed() -> None:
-    assert _types("Youth groups ran awareness-raising activities in schools.") == [("campaign", None)]
-    assert _types("IOM supports families through biometric registration.") == [("survey", None)]
+    assert _types("Scout troops ran awareness-raising activities at fairs.") == [("campaign", None)]
+    assert _types("The council counts herders through biometric registration.") == [("survey", None)]
     assert _types("IOM released the documentary on Friday.") == [("launch", None)]
     assert _types("A documentary crew filmed the border.") == []
 
@@ -198,9 +198,9 @@ def test_a_described_state_of_a_country_is_a_place() -> None:
 
 def test_possible_cancelled_or_planned_as_activities_are_not_reported() -> None:
     assert _types("The guide could be used in future trainings.") == []
-    assert _types("Nurses will be able to receive training on trafficking.") == []
+    assert _types("Bakers will be able to receive training on food safety.") == []
     assert _types("The workshop in the capital was cancelled because of the storm.") == []
-    assert _types("The process, initially planned as an in-person workshop, moved online.") == []
+    assert _types("The gathering, initially planned as a rooftop workshop, became a call.") == []
     # "May" the month is no modal
     assert _types("In May the workshop took place in the capital.") == [("training", None)]
 
@@ -217,7 +217,7 @@ def test_a_launched_course_named_again_is_that_launch() -> None:
 
 
 def test_a_service_place_opened_or_a_project_to_help_people_is_assistance() -> None:
-    assert _types("IOM will establish seven legal counselling centres in the north.") == [("assistance", None)]
+    assert _types("The city will establish four legal counselling centres near the port.") == [("assistance", None)]
     assert _types("A year after the opening of the migrant information hub, visits doubled.") == [("assistance", None)]
     assert _types("The donors launched a project to support displaced families.") == [("assistance", None)]
     # a centre or project merely named is no activity
@@ -226,9 +226,9 @@ def test_a_service_place_opened_or_a_project_to_help_people_is_assistance() -> N
 
 
 def test_what_another_activity_is_for_is_part_of_it() -> None:
-    text = "Nurses received training to help them provide comprehensive assistance to victims."
+    text = "Drivers received training to help them provide comprehensive assistance to hikers."
     assert _types(text) == [("training", None)]
-    text = "The workshop was designed to increase the referral of migrants for humanitarian assistance."
+    text = "The workshop sought to increase referrals of hikers for humanitarian assistance."
     assert _types(text) == [("training", None)]
     # two activities side by side stay two
     assert sorted(_types("IOM held a workshop, and staff distributed hygiene kits.")) == [
@@ -238,7 +238,7 @@ def test_what_another_activity_is_for_is_part_of_it() -> None:
 
 
 def test_a_definition_of_a_tool_is_no_activity() -> None:
-    assert _types("The displacement tracking matrix (DTM) is a system that tracks movements.") == []
+    assert _types("The displacement tracking matrix (DTM) is a system for counting tents.") == []
     assert _types("The DTM is a tool used to track displacement.") == []
 
 
@@ -279,22 +279,22 @@ def test_returning_voluntarily_is_a_return() -> None:
 
 
 def test_a_plan_still_being_drawn_up_is_not_launched() -> None:
-    text = "The minister introduced the consultation process for the creation of the National Action Plan."
+    text = "The mayor opened a consultation for the creation of the River Action Plan."
     assert [t for t, _ in _types(text)] == ["meeting"]
-    assert _types("The minister presented the National Action Plan.") == [("launch", None)]
+    assert _types("The mayor presented the River Action Plan.") == [("launch", None)]
 
 
 def test_people_met_with_are_participants() -> None:
     from flows.model import Count
 
-    text = "The minister held two meetings with around 30 consuls."
+    text = "The mayor held three meetings with around 30 bakers."
     start = text.find("30")
-    count = Count("a1", 30, start, start + 2, category="other_persons", counted="consuls")
+    count = Count("a1", 30, start, start + 2, category="other_persons", counted="bakers")
     assert [e.participants for e in extract_events(_article(text), [], [count], [])] == [30]
 
 
 def test_a_walk_against_a_harm_and_a_chair_taken_up_are_events() -> None:
-    text = "The Walk against Trafficking took place between Ruritania and Freedonia."
+    text = "A Walk against Poaching took place between Ruritania and Freedonia."
     assert _types(text, _NAMES) == [("campaign", "RUR"), ("campaign", "FRE")]
     assert _types("Ruritania will assume the rotating presidency in May.", _NAMES) == [("other", None)]
     # "between" alone is a relation, not a venue
