@@ -300,3 +300,9 @@ def test_a_walk_against_a_harm_and_a_chair_taken_up_are_events() -> None:
     # "between" alone is a relation, not a venue
     text = "IOM held a meeting on migration between Ruritania and Freedonia."
     assert _types(text, _NAMES, dateline="SYL") == [("meeting", "SYL")]
+
+
+def test_where_returnees_had_been_living_is_not_where_the_return_is() -> None:
+    text = "A voluntary return brought the family home after two years living in Freedonia."
+    assert _types(text, _NAMES, dateline="RUR") == [("return", "RUR")]
+    assert _types("IOM ran a voluntary return flight in Freedonia.", _NAMES, dateline="RUR") == [("return", "FRE")]

@@ -100,6 +100,10 @@ _HELPED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
+_RESIDED_BEFORE = re.compile(
+    r"\b(?:living|lived|residing|resided|staying|stayed|stranded|settled)\b[^,;:()]{0,40}\bin\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _ALSO_HELD = re.compile(
     r"\balso\s+(?:(?:be|been|being)\s+)?(?:held|take\s+place|took\s+place|organi[sz]ed|conducted|run|carried\s+out"
     r"|delivered|implemented|offered)\s+in\s+(?:the\s+)?[^.;]{0,30}$",
@@ -843,6 +847,11 @@ def extract_events(
                 places = []
             else:
                 places = _bound_places(text, sentence_places, in_sentence[i], k)
+            if event_type == "return" and places:
+                # where the returnees had been living is where they come from, not where the return is run
+                places = [
+                    p for p in places if not _RESIDED_BEFORE.search(text, max(sent[0], p.char_start - 60), p.char_start)
+                ]
             countries_here = list(dict.fromkeys(p.country_iso3 for p in places))
             cities = [_city_for(next(p for p in places if p.country_iso3 == c), places) for c in countries_here]
             if (
