@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.extract.events import extract_events
-from flows.model import Article, CountryMention
+from flows.articles.model import Article
+from flows.facts.events import extract_events
+from flows.facts.model import CountryMention
 
 
 def _article(text: str, dateline: str | None = None) -> Article:
@@ -243,7 +244,7 @@ def test_a_definition_of_a_tool_is_no_activity() -> None:
 
 
 def test_people_an_activity_gathers_are_its_participants() -> None:
-    from flows.model import Count
+    from flows.facts.model import Count
 
     for text in ("The workshop was attended by 21 officers.", "The forum gathered some 60 mayors."):
         start = next(i for i, ch in enumerate(text) if ch.isdigit())
@@ -285,7 +286,7 @@ def test_a_plan_still_being_drawn_up_is_not_launched() -> None:
 
 
 def test_people_met_with_are_participants() -> None:
-    from flows.model import Count
+    from flows.facts.model import Count
 
     text = "The mayor held three meetings with around 30 bakers."
     start = text.find("30")

@@ -22,7 +22,7 @@ from flows.articles.model import Article
 from flows.facts.funders import article_limit, article_sentences, find_alias_matches, load_registry
 from flows.facts.model import Count, CountryMention, Event, FundingMention
 from flows.language.dates import DateMention, find_dates
-from flows.language.text import build_automaton
+from flows.language.text import build_automaton, offset_safe_lower
 from flows.reference import read_seed
 
 # A plan, guide or study becomes a launch when the sentence presents or releases it.
@@ -281,10 +281,6 @@ def _org_triggers() -> frozenset[str]:
     )
 
 
-# Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one.
-_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
-
-
 @lru_cache(maxsize=1)
 def _first_words() -> ahocorasick.Automaton:
     """The first word of every trigger phrase, lower case: a trigger can only start where one does."""
@@ -295,8 +291,8 @@ def _first_words() -> ahocorasick.Automaton:
 def _trigger_starts(text: str, limit: int) -> list[int] | None:
     """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may."""
     head = text[:limit]
-    lowered = head.lower()
-    if len(lowered) != len(head) or _CASE_FOLD_OUTLIERS.search(head):
+    lowered = offset_safe_lower(head)
+    if lowered is None:
         return None
     return sorted({end - length + 1 for end, length in _first_words().iter(lowered)})
 
