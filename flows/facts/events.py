@@ -21,7 +21,7 @@ import ahocorasick
 from flows.articles.model import Article
 from flows.facts.funders import article_limit, article_sentences, find_alias_matches, load_registry
 from flows.facts.model import Count, CountryMention, Event, FundingMention
-from flows.language.dates import DateMention, find_dates
+from flows.language.dates import DateMention, find_dates, impossible_dates
 from flows.language.text import build_automaton, offset_safe_lower
 from flows.reference import read_seed
 
@@ -890,7 +890,19 @@ def extract_events(
                 found.append(_Found(Event(**base, country_iso3=iso3, city=cities[slot], slot=slot), sent, True))
     events, owners = _merge(found)
     _link(events, owners, counts, funders)
-    return [f.event for f in events]
+    return _flag_impossible_dates([f.event for f in events])
+
+
+def _flag_impossible_dates(events: list[Event]) -> list[Event]:
+    """An event whose sentence writes a date that cannot exist says so (``date_issue``), so that the
+    checks hold it back with the reason: the source said something impossible, and a reader is told,
+    rather than the event silently taking another date of the sentence or none."""
+    for event in events:
+        spans = impossible_dates(event.sentence or "")
+        if spans:
+            written = "; ".join(" ".join(event.sentence[s:e].split()) for s, e in spans)
+            event.date_issue = f"{written} is not a date"
+    return events
 
 
 def _entry(m: re.Match[str] | _Span) -> Trigger | None:

@@ -608,3 +608,41 @@ def _scan(text: str) -> _Scanned:
     found = _scan_at_words(lowered, _windows(lowered))
     patterns = tuple((name, tuple(found[i])) for i, (name, _) in enumerate(_COMPILED))
     return _Scanned(patterns, tuple(found[-1]))
+
+
+# A day written before its month (and a year after, or "on" before), or after the month with a year:
+# the forms in which a number is certainly meant as a day. "March 45 people" is a count, not a date.
+_DAY_FIRST = re.compile(
+    rf"\b(?:on\s+(?:the\s+)?)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?(?P<m>{_MONTH})"
+    rf"(?P<y>,?\s+(?:de\s+)?(?:19|20)\d{{2}})?\b",
+    re.IGNORECASE,
+)
+_MONTH_FIRST = re.compile(
+    rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b", re.IGNORECASE
+)
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def impossible_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of dates written in ``text`` that cannot exist ("45 March 2019", "on 31 April", "February
+    30, 2020"): :func:`find_dates` skips them, and a fact dated by one must say so, not take another date."""
+    found = []
+    for rx in (_DAY_FIRST, _MONTH_FIRST):
+        for m in rx.finditer(text):
+            if rx is _DAY_FIRST and not (m.group("y") or m.group(0).lower().startswith("on")):
+                continue
+            month = MONTHS.get(m.group("m").lower().rstrip("."))
+            day = int(m.group("d"))
+            if month is None:
+                continue
+            year = re.search(r"(?:19|20)\d{2}", m.group(0))
+            leap = year is None or _is_leap(int(year.group(0)))
+            last = 29 if month == 2 and leap else 28 if month == 2 else _DAYS_IN_MONTH[month - 1]
+            if not 1 <= day <= last:
+                start = m.start("d") if rx is _DAY_FIRST else m.start("m")
+                found.append((start, m.end()))
+    return sorted(found)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
