@@ -296,10 +296,20 @@ def _mark_menu_runs(lines: list[_Line]) -> None:
         i = max(j, i + 1)
 
 
+# Chinese, Japanese and Korean write no spaces between words: two characters stand for a word.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _word_count(s: str) -> int:
+    """Words in ``s``: whitespace-separated tokens, each run of CJK characters counted as half its length."""
+    cjk = len(_CJK.findall(s)) if not s.isascii() else 0
+    return len(s.split()) + cjk // 2
+
+
 def _is_headline(s: str, min_words: int = 3) -> bool:
-    words = s.split()
+    words = _word_count(s)
     return (
-        min_words <= len(words) <= 40
+        min_words <= words <= 40
         and len(s) <= 300
         and not s.endswith((".", ":", ";", ",", '."', ".\u201d", "-", "\u2013"))
         and s[0] not in "-\u2013\u2022("
@@ -307,7 +317,7 @@ def _is_headline(s: str, min_words: int = 3) -> bool:
 
 
 def _is_body(s: str) -> bool:
-    return len(s.split()) >= 8
+    return _word_count(s) >= 8
 
 
 def _next_content(lines: list[_Line], i: int) -> int:
@@ -584,6 +594,8 @@ def segment_page(
             spans.append((it.lo, it.title, hi, it.date))
     else:
         title_at = _find_title(lines, 0, len(lines))
+        if title_at is None:
+            title_at = _plain_title(lines)
         if title_at is not None:
             spans.append((title_at, title_at, len(lines), _date_above(lines, title_at)))
     articles = []
@@ -594,6 +606,25 @@ def segment_page(
         if article is not None:
             articles.append(article)
     return articles
+
+
+def _plain_title(lines: list[_Line]) -> int | None:
+    """For a page in which no headline-and-body shape was found: its first text line, however long
+    (a headline of 50 words is still the headline), when a closed sentence of a few words follows
+    ("Nairobi - IOM opened its new office."). A page of navigation alone still yields nothing."""
+    first = _next_content(lines, 0)
+    while first < len(lines) and lines[first].kind != "text":
+        first = _next_content(lines, first + 1)
+    if first >= len(lines) or lines[first].text.endswith((".", ":", ";", ",")):
+        return None
+    nxt = _next_content(lines, first + 1)
+    while nxt < len(lines) and lines[nxt].kind in ("date", "datelabel"):
+        nxt = _next_content(lines, nxt + 1)
+    if nxt >= len(lines) or lines[nxt].kind != "text":
+        return None
+    body = lines[nxt].text
+    closed = body.endswith((".", "!", "?", "\u3002", "\uff01", "\uff1f", '"', "\u201d"))
+    return first if closed and _word_count(body) >= 4 and _word_count(lines[first].text) >= 3 else None
 
 
 def _date_above(lines: list[_Line], t: int) -> date | None:
