@@ -21,21 +21,22 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import ahocorasick
+import polars as pl
 
 from flows.language.text import build_automaton, offset_safe_lower, trie_alternation
 from flows.reference import read_seed
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000}  # fmt: skip
+
+def _grammar_words(kind: str) -> dict[str, int]:
+    """The number words of one kind the grammar reads (``number_words`` seed, ``in_grammar``)."""
+    rows = read_seed("number_words").filter((pl.col("kind") == kind) & (pl.col("in_grammar") == "true"))
+    return {word: int(value) for word, value in rows.select("word", "value").iter_rows()}
+
+
+# One vocabulary for the grammar and the checks (dbt_project/seeds/number_words.csv)
+_UNITS = _grammar_words("unit")  # zero .. nineteen
+_TENS = _grammar_words("ten")  # twenty .. ninety
+_SCALES = _grammar_words("scale")  # hundred .. trillion
 
 _UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
 _TENS_RE = "|".join(_TENS)
