@@ -71,6 +71,7 @@ STAND_IN_SEEDS = {
     "funder_aliases.csv": "alias,funder_id,match_case\nUSAID,usaid,true\n",
     "event_triggers.csv": "trigger,event_type\nworkshop,training\n",
     "count_units.csv": "word,unit\npeople,persons\n",
+    "number_words.csv": "word,value,kind,in_grammar,language\none,1,unit,true,en\n",
 }
 
 RUN_ID = "run-test-1"
