@@ -282,7 +282,9 @@ def _registry_id(registry: Registry, written: str) -> str | None:
     found = registry.automaton.get(_norm(name), None)
     if found is None:
         return None
-    for funder_id, alias, match_case, _weak in found[1]:
+    for funder_id, alias, match_case, weak in found[1]:
+        if weak == "demonym":
+            continue  # an adjective alone names no one
         if not match_case or alias == name:
             return funder_id
     return None
@@ -535,7 +537,7 @@ _NAME_GOES_ON = re.compile(r"(?:['\u2019]s?\s+|\s+|-)(?-i:[A-Z])")
 _SUBJECT_SEP = re.compile(r"\)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
 # "'s Addressing Root Causes Fund": a possessive opening a fund, programme or facility's name.
 _POSSESSED_FUND = re.compile(
-    r"['\u2019]s?\s+(?=(?-i:[A-Z])[\w'-]*(?:\s+(?:(?:of|for|the|and|to|in|on)\s+)*(?-i:[A-Z])[\w'-]*){0,8}"
+    r"(?:['\u2019]s?\s+|\s+)(?=(?-i:[A-Z])[\w'-]*(?:\s+(?:(?:of|for|the|and|to|in|on)\s+)*(?-i:[A-Z])[\w'-]*){0,8}"
     r"\s+(?:Fund|Facility|Programme|Program|Initiative|Instrument|Trust|Mechanism|Window)\b)"
 )
 # Before the tail of a longer name: a capitalised word ("IOM Kenya", "the UNHCR office in Chad" is not).
@@ -632,11 +634,14 @@ def _unknown_credit(text: str, pos: int, stop: int, matches: list[AliasMatch], r
     name_end = unknown.end()
     while name_end > pos and text[name_end - 1] in ".,'\u2019-":
         name_end -= 1
-    # "X and Y": a trailing " and Z" belongs to the list, not the name
+    # "X and Y": a trailing " and Z" belongs to the list, not the name, unless "and" joins words of
+    # one name ("Peace and Stabilization Fund", "Ministry of Labour and Social Affairs")
     cut = _AND.search(text, pos, name_end)
-    if cut:
+    if cut and not _one_name_across_and(text[pos : cut.start()], text[cut.end() : name_end]):
         name_end = cut.start()
     inner = [m for m in matches if pos <= m.start < name_end and not m.weak]
+    if not inner and any(m.weak == "demonym" and m.start == pos and m.end == name_end for m in matches):
+        return None  # "Japanese companies": an adjective, not a name
     if not inner:
         if name_end <= pos or (name_end - pos < 4 and not text[pos:name_end].isupper()):
             return None
@@ -652,6 +657,25 @@ def _unknown_credit(text: str, pos: int, stop: int, matches: list[AliasMatch], r
         # the registry name is the head of the written name: credit it alone
         return _Credit(last.start, last.end, last.funder_id, role), max(name_end, last.end)
     return None
+
+
+# The last word of an organisation's name, and the first word of one.
+_HEAD_WORDS = frozenset(
+    ("Fund", "Facility", "Programme", "Program", "Initiative", "Instrument", "Trust", "Mechanism", "Window",
+     "Foundation", "Agency", "Office", "Bank", "Institute", "Ministry", "Department", "Bureau", "Centre", "Center",
+     "Organization", "Organisation", "Council", "Commission", "Corporation", "Company", "Group", "Society",
+     "Alliance", "Partnership", "Network", "Embassy", "Government", "Authority", "Association", "Union")
+)  # fmt: skip
+
+
+def _one_name_across_and(first: str, rest: str) -> bool:
+    """Whether "``first`` and ``rest``" is one name: the "and" joins words inside it."""
+    first_words, rest_words = first.split(), rest.split()
+    if not first_words or not rest_words or rest_words[0] in ("the", "The") or rest_words[0] in _HEAD_WORDS:
+        return False
+    if first_words[-1] in _HEAD_WORDS:
+        return False
+    return rest_words[-1] in _HEAD_WORDS or " of " in first or " for " in first
 
 
 def _standalone(text: str, m: AliasMatch, sent_start: int) -> bool:
@@ -677,7 +701,10 @@ def _credited_before(
             (_NAME_CUE_GAP.fullmatch(gap) if not attr else gap == "")
             and (last.weak != "demonym" or attr or cue.group("hyphen"))
             and _standalone(text, last, sent_start)
-            and not (last.weak and _PREPOSITION_BEFORE.search(text, max(sent_start, last.start - 20), last.start))
+            and (
+                attr
+                or not (last.weak and _PREPOSITION_BEFORE.search(text, max(sent_start, last.start - 20), last.start))
+            )
             and (not attr or _ATTR_LEAD.search(text, max(sent_start, last.start - 40), last.start))
         ):
             credited = [last]
