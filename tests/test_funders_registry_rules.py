@@ -168,3 +168,14 @@ def test_a_title_short_name_is_the_body_funder_it_stands_for() -> None:
     article = Article("a1", "f.txt", "sha", 0, "EU funds new shelters", text, title_start=0, title_end=21)
     ids = {m.funder_id for m in extract_funders(article, [])}
     assert ids == {"eu-echo"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The clinic is funded by the Flemish Government.", [("be-flanders", "funder", "Flemish Government")]),
+        ("The Scottish Government has provided GBP 50,000 to it.", [("gb-scotland", "funder", "Scottish Government")]),
+    ],
+)
+def test_regional_governments_are_registry_funders(sentence: str, expected: list) -> None:
+    assert _credits(sentence) == expected
