@@ -65,7 +65,8 @@ def test_governments_by_rule(sentence: str, expected: list) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("The Atlantis Trust has provided USD 2 million for the shelters.", []),  # unknown subject: not guessed
+        ("The Atlantis Trust has provided USD 2 million for the shelters.", [(None, "funder", "Atlantis Trust")]),
+        ("Each family in the camps was given USD 100.", []),
         ("Sweden has also contributed SEK 10 million to the plan.", [("se-sida", "funder", "Sweden")]),
         (
             "USAID and the Peacebuilding Fund (PBF) have agreed to provide USD 70,000 and USD 9,000.",
@@ -178,4 +179,22 @@ def test_a_title_short_name_is_the_body_funder_it_stands_for() -> None:
     ],
 )
 def test_regional_governments_are_registry_funders(sentence: str, expected: list) -> None:
+    assert _credits(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Last week the Acme Mining Company donated USD 50,000 to the camps.",
+            [(None, "funder", "Acme Mining Company")],
+        ),
+        (
+            "The Nordic Relief Alliance (NRA) has pledged EUR 4 million.",
+            [(None, "funder", "Nordic Relief Alliance (NRA)")],
+        ),
+        ("Refugees in the Lakes Region have received USD 20 each.", []),
+    ],
+)
+def test_an_unregistered_organisation_giving_money_is_kept_as_written(sentence: str, expected: list) -> None:
     assert _credits(sentence) == expected

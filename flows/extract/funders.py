@@ -723,6 +723,11 @@ def _credited_before(
         text, max(sent_start, cue.start() - 12), cue.start()
     ):
         return []
+    if cue.group("give") is not None and not (before and _NAME_CUE_GAP.fullmatch(text, before[-1].end, cue.start())):
+        # money given by an organisation the registry does not know: "The Acme Foundation has provided USD ..."
+        named = _unknown_giver(text, sent_start, cue.start())
+        if named is not None:
+            return [_Credit(named[0], named[1], None, role)]
     # active verb: every registry name in the clause that is not the object of a preposition
     clause_start = max(sent_start, text.rfind(";", sent_start, cue.start()) + 1)
     return [
@@ -732,6 +737,33 @@ def _credited_before(
         and ctx.may_credit_unprompted(m)
         and not _PREPOSITION_BEFORE.search(text[clause_start : m.start])
     ]
+
+
+# A capitalised organisation's name ending where a cue starts: words, lower-case connectors, an acronym.
+_NAME_BEFORE_CUE = re.compile(
+    r"(?<![\w'\u2019&.-])(?-i:[A-Z])[\w&'\u2019.-]*(?:\s+(?:(?:of|for|the|and|de|du|des|la|el)\s+)*(?-i:[A-Z])[\w&'\u2019.-]*){0,8}"
+    r"(?:\s*\((?-i:[A-Z])[\w&/.-]{1,12}\))?$"
+)
+
+
+def _unknown_giver(text: str, sent_start: int, cue_start: int) -> tuple[int, int] | None:
+    """The span of an organisation named right before a money-giving verb, when it reads as one.
+
+    Only a name whose last word is an organisation's head word ("Foundation", "Bank", "Fund"...)
+    or that ends in an acronym in brackets: a capitalised word alone may be anything.
+    """
+    window = max(sent_start, cue_start - 160)
+    m = _NAME_BEFORE_CUE.search(text, window, cue_start)
+    if m is None:
+        return None
+    start, end = m.start(), m.end()
+    words = text[start:end].split()
+    while words and _STOP_WORDS_AT_START.fullmatch(words[0]):  # "The Acme Foundation": the name follows
+        start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+        words = words[1:]
+    if not words or not (words[-1] in _HEAD_WORDS or words[-1].endswith(")")):
+        return None
+    return start, end
 
 
 def _joint_donor(
