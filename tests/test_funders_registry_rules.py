@@ -198,3 +198,19 @@ def test_regional_governments_are_registry_funders(sentence: str, expected: list
 )
 def test_an_unregistered_organisation_giving_money_is_kept_as_written(sentence: str, expected: list) -> None:
     assert _credits(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("IOM Tuvalu has received USD 75,000 from Denmark to help.", [("dk-mfa", "funder", "Denmark")]),
+        ("The returnees received USD 100 each from IOM.", []),
+    ],
+)
+def test_money_received_from_a_funder(sentence: str, expected: list) -> None:
+    assert _credits(sentence) == expected
+
+
+def test_money_an_appeal_received_credits_no_one() -> None:
+    text = "The 2030 flash appeal has received over USD 75 million from the Ruritanian Development Fund and others."
+    assert _credits(text) == []

@@ -464,6 +464,9 @@ _PRE_CUE = re.compile(
     r"|(?:a|an|the)\s+" + _AMOUNT_WORDS + r"(?:grant|donation|contribution|funding|financing|allocation|pledge)\s+"
     r"(?:of\s+[^.;]{0,40}?\s+)?(?:from|by|provided\s+by)"
     r"|(?:funds|funding|financing|money|resources|contributions?|grants?|donations?)\s+(?:comes?|came)\s+from"
+    # "IOM has received USD 750,000 from X"
+    r"|(?:received|receives|secured|obtained)\s+(?:(?:an?|another|additional|further|new|nearly|over|some|almost"
+    r"|approximately|around|about|more\s+than|up\s+to|a\s+total\s+of)\s+)*" + _MONEY + r"[^.;]{0,40}?\s+from"
     r"|(?:our|its|their)?\s*donors?\s*(?:countries\s*)?(?::|,|\s+such\s+as|\s+including|\s+like)"
     r")|(?P<support>"
     r"(?:with|thanks\s+to|through)\s+(?:the\s+)?(?:generous\s+|kind\s+|valuable\s+|continued\s+)?"
@@ -814,6 +817,10 @@ class _Context:
         return kind in {"fund", "foundation"} or m.funder_id in self.registry.donor_multilaterals
 
 
+_RECEIVED = re.compile(r"(?:received|receives|secured|obtained)\b")
+_APPEAL_BEFORE = re.compile(r"\b(?:appeal|(?:response\s+)?plan|flash\s+appeal)s?\b[^.;]*$", re.IGNORECASE)
+
+
 # A grant (or a donation/contribution of money) awarded in the sentence, grantor not introduced by a cue.
 _GRANT = re.compile(
     r"\b(?:(?:award(?:s|ed)?|sign(?:s|ed)?|provid(?:e|es|ed))\s+(?:a|an|the)\s+(?:\w+\s+){0,2}grant"
@@ -845,7 +852,8 @@ def _grantors(
 _CUE_STEMS = (
     "fund", "financ", "paid", "donat", "donor", "grant", "bankroll", "contribut", "resource", "support",
     "back", "sponsor", "provid", "allocat", "pledg", "commit", "inject", "disburs", "award", "gave", "giv",
-    "channel", "money", "launched", "completed", "inaugurated", "signed", "kicked", "concluded", "unveiled",
+    "channel", "money", "received", "receives", "secured", "obtained", "launched", "completed", "inaugurated",
+    "signed", "kicked", "concluded", "unveiled",
 )  # fmt: skip
 # Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one.
 _CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
@@ -862,7 +870,7 @@ _PRE_CUE_OPENERS: dict[str, int] = {
         for co in ("", "co", "co-")
         for w in ("funded", "financed", "paid", "donated", "granted", "bankrolled", "sponsored")
     },
-    **dict.fromkeys(("allocated", "contributed", "pledged"), _SELF),
+    **dict.fromkeys(("allocated", "contributed", "pledged", "received", "receives", "secured", "obtained"), _SELF),
     **dict.fromkeys(("supported", "backed", "our", "its", "their"), _SELF),
     **dict.fromkeys(("with", "through", "thanks", "using", "the", "a", "an", "under"), _SELF_THEN_SPACE),
     **dict.fromkeys(
@@ -1081,6 +1089,10 @@ def extract_funders(article: Article, countries: list[CountryMention] | None = N
         # only this sentence's names: slicing keeps long articles linear, not names x cues
         matches = all_matches[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
         for cue in pre_cues:
+            if _RECEIVED.match(cue.group(0)) and _APPEAL_BEFORE.search(
+                text, max(s_start, cue.start() - 80), cue.start()
+            ):
+                continue  # money an appeal received pays for the response as a whole, not what IOM reports
             role = "funder" if cue.group("money") else "supporter"
             found.extend(_name_list(text, cue.end(), s_end, matches, role))
         for cue in post_cues:
