@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from flows.extract.funders import GOVERNMENT_SOURCE, extract_funders, government_rows, load_registry
-from flows.model import Article
+from flows.articles.model import Article
+from flows.facts.funders import GOVERNMENT_SOURCE, extract_funders, government_rows, load_registry
 from flows.reference import SEEDS_DIR, read_seed
 
 

@@ -27,7 +27,7 @@ import ahocorasick
 
 from flows.articles.model import Article
 from flows.facts.model import CountryMention, FundingMention
-from flows.language.text import build_automaton, contact_block_start, sentence_spans
+from flows.language.text import build_automaton, contact_block_start, offset_safe_lower, sentence_spans
 from flows.reference import read_seed
 
 # The reporting organisation: never a funder of its own work (extraction.md, Funders).
@@ -182,7 +182,7 @@ def government_rows() -> list[dict[str, str | None]]:
     """The registry rows the government rule adds: one per country the registry has no government for.
 
     ``funders.csv`` holds exactly these rows with ``source_list`` ``GOVERNMENT_SOURCE``
-    (``python -m flows.extract.funders`` rewrites them after a gazetteer change).
+    (``python -m flows.facts.funders`` rewrites them after a gazetteer change).
     """
     funders = [f for f in read_seed("funders").to_dicts() if f.get("source_list") != GOVERNMENT_SOURCE]
     aliases = read_seed("funder_aliases").to_dicts()
@@ -856,8 +856,6 @@ _CUE_STEMS = (
     "channel", "money", "received", "receives", "secured", "obtained", "launched", "completed", "inaugurated",
     "signed", "kicked", "concluded", "unveiled",
 )  # fmt: skip
-# Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one.
-_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
 
 
 # Where a cue match can begin.  Every alternative of ``_PRE_CUE`` opens with a word below (the
@@ -1007,11 +1005,12 @@ def _openings(text: str, s_start: int, pos: int, how: int) -> list[int]:
 def _cue_sentences(text: str, limit: int) -> list[_CueSentence]:
     """The sentences before ``limit`` that hold a cue stem (the only ones a cue can match in)."""
     head = text[:limit]
-    lowered = head.lower()
+    safe = offset_safe_lower(head)
+    lowered = safe if safe is not None else head.lower()
     if _STEM.search(lowered) is None:
         return []
     sentences = article_sentences(text, limit)
-    if len(lowered) != len(head) or _CASE_FOLD_OUTLIERS.search(head):
+    if safe is None:
         return [_CueSentence(s, e, None, None) for s, e in sentences]
     # A stem is letters only, and sentences are the text less the white space between them, so a
     # stem lies inside one sentence: searching each sentence finds the sentences that hold one.
