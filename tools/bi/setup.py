@@ -78,8 +78,8 @@ def query_context(params: dict[str, Any], datasource_id: int) -> dict[str, Any]:
             "label": x,
             "expressionType": "SQL",
         }
-        if not params.get("xAxisForceCategorical"):
-            axis["timeGrain"] = params.get("time_grain_sqla", "P1D")
+        if params.get("time_grain_sqla"):  # a temporal x axis, grouped by the grain
+            axis["timeGrain"] = params["time_grain_sqla"]
         columns: list[Any] = [axis, *params.get("groupby", [])]
         metrics = params["metrics"]
     elif viz == "world_map":
@@ -116,7 +116,7 @@ def superset(*args: str) -> None:
     subprocess.run([str(cli), *args], env=environment(), check=True)
 
 
-def import_bundle(warehouse: Path, username: str) -> None:
+def import_bundle(warehouse: Path, username: str, password: str) -> None:
     os.environ.update(environment())
     from flask import g
     from superset.app import create_app
@@ -129,7 +129,19 @@ def import_bundle(warehouse: Path, username: str) -> None:
         from superset.models.dashboard import Dashboard
         from superset.models.slice import Slice
 
-        g.user = security_manager.find_user(username=username)
+        user = security_manager.find_user(username=username)
+        if user is None:  # an existing user is left as it is (its password too)
+            user = security_manager.add_user(
+                username,
+                "pressfacts",
+                "admin",
+                f"{username}@localhost",
+                security_manager.find_role("Admin"),
+                password=password,
+            )
+            db.session.commit()
+            print(f"created the admin user {username!r}")
+        g.user = user
         ImportAssetsCommand(bundle_contents(warehouse)).run()
 
         # the bundle lists no columns: read them from the warehouse (a virtual dataset runs its SQL)
@@ -172,23 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     password = os.environ.get("PRESSFACTS_BI_PASSWORD") or DEFAULT_PASSWORD
 
     superset("db", "upgrade")
-    # create-admin leaves an existing user as it is (and says so)
-    superset(
-        "fab",
-        "create-admin",
-        "--username",
-        username,
-        "--firstname",
-        "pressfacts",
-        "--lastname",
-        "admin",
-        "--email",
-        f"{username}@localhost",
-        "--password",
-        password,
-    )
-    superset("init")
-    import_bundle(warehouse, username)
+    superset("init")  # roles and permissions
+    import_bundle(warehouse, username, password)
     return 0
 
 
