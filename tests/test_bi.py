@@ -52,7 +52,7 @@ def _free_port() -> int:
 
 
 def _request(url: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict]:
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json"} if body is not None else {}  # Flask refuses a bodiless JSON GET
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body).encode() if body is not None else None
