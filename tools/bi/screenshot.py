@@ -31,6 +31,7 @@ def main() -> int:
     args = parser.parse_args()
 
     options = webdriver.ChromeOptions()
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.binary_location = "/usr/bin/chromium"
     for flag in (
         "--headless=new",
@@ -58,6 +59,10 @@ def main() -> int:
         time.sleep(args.wait)
         driver.save_screenshot(args.out)
         print(f"wrote {args.out} ({driver.title})")
+        # anything the page tried to load from outside shows here as a CSP refusal or a failed load
+        for entry in driver.get_log("browser"):
+            if entry["level"] in ("SEVERE", "WARNING"):
+                print(f"browser {entry['level']}: {entry['message'][:300]}")
     finally:
         driver.quit()
     return 0

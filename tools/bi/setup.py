@@ -41,7 +41,6 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["SUPERSET_CONFIG_PATH"] = str(HERE / "superset_config.py")
     env["FLASK_APP"] = "superset"
-    env.setdefault("SUPERSET_LOAD_EXAMPLES", "no")
     return env
 
 

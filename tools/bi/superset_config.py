@@ -3,8 +3,8 @@
 Everything Superset keeps for itself (its metadata DB, the secret key, its log) lives under
 PRESSFACTS_SUPERSET_HOME (default warehouse/.superset/ in the checkout), never in ~/.superset.
 The warehouse itself is only ever opened read-only (tools/bi/setup.py registers it).
-Nothing here reaches the network: no example data, no telemetry, and the browser is told (CSP) to
-load nothing from anywhere but this server.
+Nothing here reaches the network: no example data, and the browser is told (CSP) to load nothing
+from anywhere but this server (which also refuses the telemetry pixel Superset's pages ask for).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 SQLALCHEMY_DATABASE_URI = f"sqlite:///{HOME / 'superset.db'}?check_same_thread=false"
 
-# no example data, no telemetry pixel, no outside fonts or map tiles
-SUPERSET_LOAD_EXAMPLES = False
-SCARF_ANALYTICS = False
+# Nothing from outside: example data is only loaded by `superset load-examples`, which setup.py never
+# runs; the pages Superset 6.1 serves still ask for a telemetry pixel (Scarf) whatever the config says,
+# and this policy makes the browser refuse it, like any outside font, tile or script.
 THEME_FONT_URL_ALLOWED_DOMAINS: list[str] = []
 TALISMAN_ENABLED = True
 TALISMAN_CONFIG = {
