@@ -82,6 +82,12 @@ def read_last_run(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     return {"run_id": run_id, "finished_at": finished_at, "files_loaded": files_loaded, "articles": articles}
 
 
+def _figures(con: duckdb.DuckDBPyConnection) -> str:
+    """The figures to count: ``marts.fct_figures`` (one per figure a story reports, however often it is
+    printed), or for a warehouse built before that mart, every mention in ``marts.fct_counts``."""
+    return "marts.fct_figures" if "fct_figures" in mart_tables(con) else "marts.fct_counts"
+
+
 def read_headline(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     """The few numbers a reader wants first: articles, their date range, facts of each kind."""
     articles, dated, first, last = _one(
@@ -90,7 +96,7 @@ def read_headline(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     )
     countries = _one(con, "select count(distinct country_iso3) from marts.fct_country_mentions")[0]
     events, event_countries = _one(con, "select count(*), count(distinct country_iso3) from marts.fct_events")
-    counts, money = _one(con, "select count(*), count(*) filter (where unit = 'money') from marts.fct_counts")
+    counts, money = _one(con, f"select count(*), count(*) filter (where unit = 'money') from {_figures(con)}")
     funders, credits = _one(con, "select count(distinct funder_id), count(*) from marts.fct_funding_mentions")
     span = f"{first:%b %Y} – {last:%b %Y}" if first else "no dates"
     return [
@@ -110,11 +116,11 @@ def read_months(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[date, int, i
     """
     rows = _rows(
         con,
-        """
+        f"""
         with a as (select article_id, date_trunc('month', published_date)::date as month
                    from marts.dim_articles where published_date is not null),
              e as (select a.month, count(*) as n from marts.fct_events join a using (article_id) group by 1),
-             c as (select a.month, count(*) as n from marts.fct_counts join a using (article_id) group by 1)
+             c as (select a.month, count(*) as n from {_figures(con)} join a using (article_id) group by 1)
         select a.month, count(*), coalesce(any_value(e.n), 0), coalesce(any_value(c.n), 0)
         from a left join e using (month) left join c using (month) group by a.month order by a.month
     """,
@@ -625,7 +631,8 @@ def render_html(data: ReportData, warehouse_name: str, generated_at: datetime) -
 {held_back}
 </main>
 <footer>Generated {generated_at:%d %B %Y, %H:%M} UTC from the published marts (schema <code>marts</code>).
-Figures are numbers as the articles state them; a number reported by two articles is counted twice.</footer>
+Figures are the distinct figures each story reports (marts.fct_figures):
+a number printed in a headline and again in the body is one figure.</footer>
 <script>{RENDER_CHECK}</script>
 </body>
 </html>
