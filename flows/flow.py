@@ -26,6 +26,7 @@ from flows.settings import MAX_REMOVAL_SHARE
 from flows.sources.discover import FoundFile, discover_files
 from flows.sources.ledger import FileRecord, share_fate
 from flows.sources.scan import Prescan, RawFile, prescan
+from flows.store import unpublished
 from flows.store.build import (
     append_audit,
     append_facts,
@@ -260,6 +261,14 @@ def _uses_local_pool() -> bool:
     return context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
 
 
+def _record_unpublished(build: Path, warehouse: Path, run_id: str) -> list[str]:
+    con = duckdb.connect(str(build))
+    try:
+        return unpublished.record_unpublished(con, warehouse, run_id)
+    finally:
+        con.close()
+
+
 # the id of the flow run this process is in, for the CLI to mark it Cancelled when interrupted
 CURRENT_FLOW_RUN_ID: str | None = None
 
@@ -306,6 +315,7 @@ def pressfacts_flow(
     with warehouse_lock(warehouse):
         for stale in remove_stale_builds(warehouse):
             logger.warning("removed %s, left by a run that did not finish", stale.name)
+        unpublished.mark_started(warehouse, summary.run_id, summary.started_at, source_dir)
         files = discover_task(source_dir)
         prior = read_prior_state(warehouse)
         summary.lap("discover")
@@ -339,11 +349,14 @@ def pressfacts_flow(
                 summary.validation = "skipped: nothing changed since the last run"
             summary.status = "succeeded"
             record_run(build, summary, records)
+            earlier = _record_unpublished(build, warehouse, summary.run_id)
             publish(build, warehouse)
+            unpublished.forget(warehouse, [*earlier, summary.run_id])
             summary.lap("publish")
         except Exception as exc:
             summary.status, summary.message = "failed", f"{type(exc).__name__}: {exc}"
             logger.error("run %s failed: %s; the published warehouse is unchanged", summary.run_id, summary.message)
+            unpublished.mark_ended(warehouse, summary.run_id, "failed", summary.message)
             try:
                 record_run(build, summary, records)
             finally:
@@ -352,6 +365,7 @@ def pressfacts_flow(
                 discard_build(build, keep_as=None if isinstance(exc, RemovalRefused) else failed_copy)
             raise
         except BaseException:  # Ctrl-C, SIGTERM (Prefect's TerminationSignal): nothing published, nothing kept
+            unpublished.mark_ended(warehouse, summary.run_id, "interrupted", "interrupted (Ctrl-C or SIGTERM)")
             discard_build(build)
             raise
     _publish_artifact(summary)
