@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -67,3 +68,18 @@ def test_a_link_inside_the_folder_is_still_read(tmp_path: Path) -> None:
     (src / "alias.txt").symlink_to(src / "page.txt")
     found = {f.source_file: f for f in discover_files(src)}
     assert read_bounded(found["alias.txt"].path, found["alias.txt"].identity) == PAGE.encode()
+
+
+def test_an_unreadable_file_keeps_its_previous_content_unless_another_file_brings_it_again(tmp_path: Path) -> None:
+    src, _ = _landing(tmp_path)
+    (src / "other.txt").write_text("Another page\n\nText.\n")
+    found = discover_files(src)
+    previous = {"page.txt": "d" * 64, "other.txt": "e" * 64}
+    by_name = {f.source_file: f for f in found}
+    gone = type(by_name["page.txt"])(src / "missing.txt", "page.txt", identity=by_name["page.txt"].identity)
+    [record] = prescan([gone], previous=previous).records  # cannot be opened now (a share hiccup)
+    assert (record.status, record.content_sha256) == ("failed", "d" * 64) and "kept" in record.reason
+    same = {"page.txt": hashlib.sha256(b"Another page\n\nText.\n").hexdigest()}
+    scan = prescan([by_name["other.txt"], gone], previous=same)
+    [failed] = [r for r in scan.records if r.status == "failed"]
+    assert failed.content_sha256 is None  # other.txt brings that content again: extracted from it

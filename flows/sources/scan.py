@@ -167,4 +167,10 @@ def prescan(
             records.append(FileRecord(found.source_file, digest, len(data), None, "unchanged", kept))
             continue
         pending.append(RawFile(found.source_file, digest, data))
+    # a kept content that another file brings again is extracted again (from that file): the failed
+    # file must not keep its old facts beside the new ones
+    again = {raw.content_sha256 for raw in pending}
+    for r in records:
+        if r.status == "failed" and r.content_sha256 in again:
+            r.content_sha256 = None
     return Prescan(pending, records, duplicates)
