@@ -23,7 +23,6 @@ import duckdb
 import pytest
 
 import flows.flow
-import flows.sources.scan
 from flows.cli import main
 from flows.sources.discover import discover_files
 
@@ -214,21 +213,6 @@ def test_discovery_of_a_deep_folder_needs_no_recursion(tmp_path: Path) -> None:
     ]
 
 
-class _ShareHiccup:
-    """``os`` as flows.sources.scan sees it, but opening one file fails as on a share that hiccups."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __getattr__(self, attr: str):
-        return getattr(os, attr)
-
-    def open(self, path, *args, **kwargs):
-        if Path(path).name == self.name:
-            raise PermissionError(13, "Permission denied", str(path))
-        return os.open(path, *args, **kwargs)
-
-
 @pytest.mark.e2e
 def test_a_file_unreadable_for_one_run_keeps_its_facts(tmp_path, prefect_harness, capsys, monkeypatch) -> None:
     src = tmp_path / "landing"
@@ -241,12 +225,21 @@ def test_a_file_unreadable_for_one_run_keeps_its_facts(tmp_path, prefect_harness
     before = _texts(warehouse)
     assert set(before) == {"a.txt", "b.txt", "c.txt"}
 
-    monkeypatch.setattr(flows.sources.scan, "os", _ShareHiccup("b.txt"))
+    real_discover = flows.flow.discover_files
+
+    def discover_then_hiccup(source_dir: Path):
+        found = real_discover(source_dir)
+        # the share hiccups between listing and reading: b.txt cannot be opened this run
+        (src / "b.txt").rename(tmp_path / "b.txt.away")
+        return found
+
+    monkeypatch.setattr(flows.flow, "discover_files", discover_then_hiccup)
     code, out = _run(src, warehouse, capsys)
     monkeypatch.undo()
+    (tmp_path / "b.txt.away").rename(src / "b.txt")
     assert code == 0, out
     files = _files(warehouse)
-    assert files["b.txt"][0] == "failed" and "Permission denied" in files["b.txt"][1]
+    assert files["b.txt"][0] == "failed" and "cannot read" in files["b.txt"][1]
     assert "kept" in files["b.txt"][1]
     assert _texts(warehouse) == before  # nothing withdrawn
 
