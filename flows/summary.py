@@ -25,9 +25,8 @@ def plain(value: object) -> str:
 
 
 def cell(value: object) -> str:
-    """``value`` as one markdown table cell: on one line, a pipe escaped, no HTML tag or link."""
-    text = plain(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("[", "\\[").replace("]", "\\]")
+    """``value`` as one markdown table cell: on one line, its pipes escaped (no forged column or row)."""
+    return plain(value).replace("|", "\\|")
 
 
 @dataclass
