@@ -25,7 +25,7 @@ from flows.serve.docs import build_docs, write_docs_index
 from flows.settings import MAX_REMOVAL_SHARE
 from flows.sources.discover import FoundFile, discover_files
 from flows.sources.ledger import FileRecord, share_fate
-from flows.sources.scan import Prescan, RawFile, prescan
+from flows.sources.scan import Prescan, RawFile, loaded_contents, prescan
 from flows.store import unpublished
 from flows.store.build import (
     append_audit,
@@ -52,9 +52,9 @@ def discover_task(source_dir: Path) -> list[FoundFile]:
 
 
 @task(name="read files", cache_policy=NO_CACHE)
-def prescan_task(files: list[FoundFile], skip_content: frozenset[str]) -> Prescan:
+def prescan_task(files: list[FoundFile], skip_content: frozenset[str], previous: dict[str, str]) -> Prescan:
     """Read and hash every file; settle the unchanged, unreadable and byte-identical ones."""
-    return prescan(files, skip_content)
+    return prescan(files, skip_content, previous)
 
 
 @task(name="extract chunk", cache_policy=NO_CACHE)
@@ -163,9 +163,10 @@ def load_state(
 
 
 def withdraw_replaced(build: Path, prior: PriorState, scan: Prescan) -> pl.DataFrame:
-    """Withdraw from the build the facts of every content not kept as ``unchanged`` (re-extracted
-    contents are withdrawn, then appended again); returns the withdrawn articles' ids."""
-    kept = {r.content_sha256 for r in scan.records if r.status == "unchanged"}
+    """Withdraw from the build the facts of every content not kept as ``unchanged`` (or by a file
+    unreadable this run: ``failed`` with its previous content); re-extracted contents are withdrawn,
+    then appended again. Returns the withdrawn articles' ids."""
+    kept = {r.content_sha256 for r in scan.records if r.status in ("unchanged", "failed") and r.content_sha256}
     con = duckdb.connect(str(build))
     try:
         return withdraw_facts(con, set(prior.extracted) - kept)
@@ -320,7 +321,9 @@ def pressfacts_flow(
         prior = read_prior_state(warehouse)
         summary.lap("discover")
         # quote(): Prefect would otherwise walk (and copy) every element of these large inputs
-        scan = prescan_task(quote(files), quote(prior.contents_to_keep(full_refresh)))
+        scan = prescan_task(
+            quote(files), quote(prior.contents_to_keep(full_refresh)), quote(loaded_contents(prior.sources))
+        )
         summary.lap("read")
         build = build_path(warehouse, summary.run_id)
         records: list[FileRecord] = list(scan.records)

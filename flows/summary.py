@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections import Counter
@@ -12,6 +13,20 @@ from pathlib import Path
 from flows.sources.ledger import FileRecord
 
 SHOWN = 10  # lines of a list printed on the terminal (the Prefect artifact lists all)
+
+# control characters (newline, carriage return, escape sequences...) and the Unicode line and
+# paragraph separators: a file name holding one would start a forged line of the summary
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def plain(value: object) -> str:
+    """``value`` on one line, every control character written as an escape (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+
+
+def cell(value: object) -> str:
+    """``value`` as one markdown table cell: on one line, its pipes escaped (no forged column or row)."""
+    return plain(value).replace("|", "\\|")
 
 
 @dataclass
@@ -87,18 +102,20 @@ def format_summary(summary: RunSummary, seconds: float) -> str:
         f"  facts     {f.get('fct_counts', 0)} counts, {f.get('fct_country_mentions', 0)} country mentions, "
         f"{f.get('fct_funding_mentions', 0)} funding mentions, {f.get('fct_events', 0)} events",
         f"  checks    {summary.validation}",
-        f"  warehouse {summary.warehouse}",
+        f"  warehouse {plain(summary.warehouse)}",
     ]
     if summary.docs_dir is not None:
         lines.append(f"  docs      {summary.docs_dir / 'index.html'}")
     if summary.held_back:
         lines.append(f"  held back by the checks (marts.quarantined_facts): {len(summary.held_back)}")
-        lines.extend(f"    {name}: {table}: {reason}" for name, table, reason in summary.held_back[:SHOWN])
+        lines.extend(
+            f"    {plain(name)}: {table}: {plain(reason)}" for name, table, reason in summary.held_back[:SHOWN]
+        )
         if len(summary.held_back) > SHOWN:
             lines.append(f"    ... and {len(summary.held_back) - SHOWN} more")
     if summary.refused:
         lines.append("  not loaded:")
-        lines.extend(f"    {name}: {status}: {reason}" for name, status, reason in summary.refused)
+        lines.extend(f"    {plain(name)}: {status}: {plain(reason)}" for name, status, reason in summary.refused)
     return "\n".join(lines)
 
 
@@ -124,7 +141,7 @@ def format_markdown(summary: RunSummary) -> str:
         ("docs", summary.docs_dir / "index.html" if summary.docs_dir else "not built"),
     ]
     out = [f"# pressfacts run {summary.run_id}", "", "| measure | value |", "| --- | --- |"]
-    out += [f"| {k} | {v} |" for k, v in rows]
+    out += [f"| {k} | {cell(v)} |" for k, v in rows]
     if summary.top_countries:
         out += [
             "",
@@ -142,8 +159,8 @@ def format_markdown(summary: RunSummary) -> str:
             "| file | fact | reason |",
             "| --- | --- | --- |",
         ]
-        out += [f"| {name} | {table} | {reason} |" for name, table, reason in summary.held_back]
+        out += [f"| {cell(name)} | {cell(table)} | {cell(reason)} |" for name, table, reason in summary.held_back]
     if summary.refused:
         out += ["", "## Files not loaded", "", "| file | status | reason |", "| --- | --- | --- |"]
-        out += [f"| {name} | {status} | {reason} |" for name, status, reason in summary.refused]
+        out += [f"| {cell(name)} | {status} | {cell(reason)} |" for name, status, reason in summary.refused]
     return "\n".join(out) + "\n"

@@ -15,13 +15,20 @@ Decisions (each one is tested in ``tests/test_robustness.py``):
 * gzip, bzip2 and xz files hold one page: it is decompressed, never beyond
   :data:`MAX_FILE_BYTES` (a decompression bomb is refused), and read like a file.
   Archives of several files (zip, 7z, rar) are refused.
-* NUL bytes scattered in text are dropped; a file full of them, or of other
-  control characters, is binary and refused.
+* A page's declared charset (``<meta charset>``, ``http-equiv Content-Type``, an XML
+  declaration) is used when the bytes are not UTF-8 and are valid in it; bytes that are valid
+  UTF-8 only by accident (a Latin letter against an Arabic or Cyrillic one: "PERÚ”" in
+  Windows-1252) are read as the single-byte text they are; UTF-8 cut inside its last character
+  stays UTF-8 with that character replaced.
+* NUL bytes scattered in text are dropped; a file where they are over a tenth of the
+  characters, or with control characters throughout, is binary and refused.
+* Zero-width characters (U+200B, U+200C, U+200D, U+2060, U+FEFF) are removed.
 """
 
 from __future__ import annotations
 
 import bz2
+import codecs
 import lzma
 import re
 import zlib
@@ -83,17 +90,104 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return data.decode(utf16, errors="replace"), utf16
+    declared = declared_charset(data)
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # bytes that happen to be valid UTF-8 ("PERÚ”" in Windows-1252 is R, U+0694) but put a letter
+        # of another script right against a Latin one are single-byte text
+        if not _MIXED_SCRIPT.search(text):
+            return text, "utf-8"
+        single = _single_byte(data, declared)
+        if single is not None:
+            return single
+        return text, "utf-8"
+    # valid UTF-8 cut inside its last character (a truncated download): only that character is lost
+    if _cut_utf8_tail(data):
+        return data.decode("utf-8", errors="replace"), "utf-8 (last character cut, replaced)"
+    # the page's own <meta charset> (or http-equiv Content-Type), when its bytes are valid in it
+    if declared is not None:
+        try:
+            return data.decode(declared), f"{declared} (declared by the page)"
+        except UnicodeDecodeError:
+            pass
     # Mostly-valid UTF-8 with a few broken sequences (a truncated file) stays UTF-8.
     if _looks_like_broken_utf8(data):
-        return data.decode("utf-8", errors="replace"), "utf-8 (invalid bytes replaced)"
+        text = data.decode("utf-8", errors="replace")
+        if not _MIXED_SCRIPT.search(text):
+            return text, "utf-8 (invalid bytes replaced)"
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+# a Latin letter right against a letter of the two-byte UTF-8 scripts past Latin (Greek,
+# Cyrillic, Armenian, Hebrew, Arabic...): what single-byte text read as UTF-8 looks like
+_MIXED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f][\u0370-\u07ff]|[\u0370-\u07ff][A-Za-z]")
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""",
+    re.IGNORECASE,
+)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The single-byte or UTF-8 charset the page declares in its first 4 kB (normalised codec
+    name), or None; UTF-16/32 declarations are ignored (the bytes themselves say that)."""
+    m = _META_CHARSET.search(data[:4096])
+    if m is None:
+        return None
+    name = (m.group(1) or m.group(2)).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    if codec.startswith(("utf-16", "utf-32")) or codec in ("utf-8", "utf-8-sig"):
+        return None
+    return codec
+
+
+def _single_byte(data: bytes, declared: str | None) -> tuple[str, str] | None:
+    """The declared charset's, else Windows-1252's reading of ``data``, when the bytes are valid in it."""
+    for codec, label in ((declared, f"{declared} (declared by the page)"), ("cp1252", "windows-1252")):
+        if codec is None:
+            continue
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _cut_utf8_tail(data: bytes) -> bool:
+    """True when ``data`` is valid UTF-8 but for its last character, cut short (1-3 bytes of it).
+
+    A lone lead byte after plain ASCII is as likely a single-byte letter ("PERÚ" in Windows-1252
+    ends in 0xDA), so it counts only when it is one of UTF-8's common Latin leads (0xC2, 0xC3,
+    0xC5), when 2+ bytes of the character are there, or when the rest holds UTF-8 sequences.
+    """
+    for k in (1, 2, 3):
+        if len(data) <= k:
+            return False
+        tail, rest = data[-k:], data[:-k]
+        lead, need = tail[0], 0
+        if 0xC2 <= lead <= 0xDF:
+            need = 2
+        elif 0xE0 <= lead <= 0xEF:
+            need = 3
+        elif 0xF0 <= lead <= 0xF4:
+            need = 4
+        if need <= k or any(not 0x80 <= b <= 0xBF for b in tail[1:]):
+            continue
+        try:
+            rest.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return k >= 2 or lead in (0xC2, 0xC3, 0xC5) or bool(_UTF8_MULTIBYTE.search(rest))
+    return False
 
 
 def _replaced_note(text: str, body: bytes, codec: str) -> str:
@@ -213,8 +307,26 @@ def read_page(data: bytes) -> Page:
     return _read_uncompressed(data)
 
 
-# characters below U+0020 other than tab, line feed, form feed and carriage return
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+# characters below U+0020 other than tab, line feed, form feed and carriage return, and the C1
+# controls U+0080-U+009F (what random bytes read as Latin-1 are full of)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# invisible characters that split words for every search (zero-width space, non-joiner, joiner,
+# word joiner, a byte-order mark inside the text); removed before the text is stored
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+_HIGH_LATIN = re.compile("[\u0080-\u02ff\u2013-\u203a\u20ac\u2122]")
+
+
+def _random_bytes(head: str) -> bool:
+    """Bytes with no words: a single-byte reading where spaces are rare and over a quarter of the
+    characters are accented letters and signs (text in any Latin-script language has a few per
+    cent; CJK and other scripts are not in that range)."""
+    n = len(head.strip())
+    if n < 16:
+        return False
+    spaces = sum(c.isspace() for c in head)
+    return spaces * 40 < n and len(_HIGH_LATIN.findall(head)) * 4 > n
 
 
 def _read_uncompressed(data: bytes) -> Page:
@@ -225,16 +337,22 @@ def _read_uncompressed(data: bytes) -> Page:
             raise UnreadableFile(f"not a text or HTML page: looks like a {kind}")
     text, encoding = decode_bytes(data)
     if "\x00" in text:
-        if text.count("\x00") > len(text) // 100:
+        # a few stray NULs (a bad copy, a glitch of the share) are dropped; a real share is binary
+        if text.count("\x00") > len(text) // 10:
             raise UnreadableFile("binary content: NUL bytes throughout the file")
         text = text.replace("\x00", "")
         encoding += " (NUL bytes removed)"
     head = text[:20000]
     controls = len(_CONTROL_CHARS.findall(head))
-    if controls > max(20, len(head) // 50):
+    if controls > max(3, len(head) // 50):
         raise UnreadableFile("binary content: control characters throughout the file")
     if head.count("\ufffd") > max(20, len(head) // 10):
         raise UnreadableFile("binary content: mostly bytes that are not text in any encoding")
+    if _random_bytes(head):
+        raise UnreadableFile("binary content: random bytes, no words in any encoding")
+    if _ZERO_WIDTH.search(text):
+        text = _ZERO_WIDTH.sub("", text)
+        encoding += " (zero-width characters removed)"
     text, repaired = repair_mojibake(text)
     if repaired:
         encoding += f" (mojibake repaired: {repaired} character{'s' if repaired > 1 else ''})"

@@ -2,15 +2,18 @@
 
 Every entry seen is returned, even the ones that must not be read (then with a
 ``skip_reason``): hidden files and folders, symbolic links that lead outside the
-folder or nowhere (broken, or a loop), special files (pipes, sockets), and
-folders that cannot be listed. Links that stay inside the folder are followed,
-and a folder reached twice (a link loop) is walked once.
+folder or nowhere (broken, or a loop), special files (pipes, sockets), folders
+that cannot be listed and folders nested over :data:`MAX_DEPTH` deep. Links that
+stay inside the folder are followed, and a folder reached twice (a link loop) is
+walked once. Hard links are regular files inside the folder by path: they are
+read, wherever their other names are.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,34 +24,51 @@ class FoundFile:
 
     ``source_file`` is its path relative to the folder, "/"-separated, always valid UTF-8
     (undecodable bytes in a name are written as ``\\xNN``); ``skip_reason`` is set when the
-    file is seen but must not be read (then its status is ``ignored``).
+    file is seen but must not be read (then its status is ``ignored``). ``identity`` is the
+    regular file's ``(st_dev, st_ino)`` when it was found: reading checks the file it opened is
+    that one (not a link or pipe put in its place since).
     """
 
     path: Path
     source_file: str
     skip_reason: str | None = None
+    identity: tuple[int, int] | None = None
+
+
+# deeper folders are recorded and not walked: no saved press release sits 100 folders down, and a
+# folder nested thousands deep must not end every run (paths grow past what the system opens)
+MAX_DEPTH = 100
 
 
 def discover_files(source_dir: Path) -> list[FoundFile]:
-    """Every file below ``source_dir`` (recursively), sorted by relative path."""
+    """Every file below ``source_dir`` (recursively, with a stack of its own: depth costs no
+    recursion), sorted by relative path."""
     root = source_dir.resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"source folder {source_dir} does not exist or is not a folder")
     found: list[FoundFile] = []
     visited_dirs: set[tuple[int, int]] = set()
-
-    def unlistable(err: OSError) -> None:
-        path = Path(err.filename) if err.filename else root
-        found.append(FoundFile(path, _relative(path, root) + "/", f"folder cannot be listed: {err.strerror}"))
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlistable):
-        here = Path(dirpath)
-        st = here.stat()
-        if (st.st_dev, st.st_ino) in visited_dirs:
-            dirnames[:] = []  # a link loop, or two links to one folder: this folder was walked already
+    stack: list[tuple[Path, int]] = [(root, 0)]  # popped in sorted order: the walk os.walk would make
+    while stack:
+        here, depth = stack.pop()
+        try:
+            st = here.stat()
+            with os.scandir(here) as it:
+                entries = list(it)
+        except OSError as err:
+            found.append(FoundFile(here, _relative(here, root) + "/", f"folder cannot be listed: {err.strerror}"))
             continue
+        if (st.st_dev, st.st_ino) in visited_dirs:
+            continue  # a link loop, or two links to one folder: this folder was walked already
         visited_dirs.add((st.st_dev, st.st_ino))
-        kept = []
+        dirnames, filenames = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # follows links, as os.walk(followlinks=True)
+            except OSError:
+                is_dir = False
+            (dirnames if is_dir else filenames).append(entry.name)
+        below = []
         for d in sorted(dirnames):
             full = here / d
             rel = _relative(full, root) + "/"
@@ -56,9 +76,13 @@ def discover_files(source_dir: Path) -> list[FoundFile]:
                 found.append(FoundFile(full, rel, "symbolic link to a folder outside the source folder (not followed)"))
             elif d.startswith("."):
                 found.append(FoundFile(full, rel, "hidden folder (its files are not read)"))
+            elif depth + 1 > MAX_DEPTH:
+                found.append(
+                    FoundFile(full, rel, f"folder nested over {MAX_DEPTH} levels deep (its files are not read)")
+                )
             else:
-                kept.append(d)
-        dirnames[:] = kept
+                below.append((full, depth + 1))
+        stack.extend(reversed(below))
         for name in sorted(filenames):
             found.append(_classify_file(here / name, root))
     found.sort(key=lambda f: f.source_file)
@@ -68,6 +92,7 @@ def discover_files(source_dir: Path) -> list[FoundFile]:
 def _classify_file(full: Path, root: Path) -> FoundFile:
     """The file's record: readable (no skip reason) or why it is not read."""
     rel = _relative(full, root)
+    read_at = full
     if full.is_symlink():
         try:
             target = full.resolve(strict=True)
@@ -79,11 +104,16 @@ def _classify_file(full: Path, root: Path) -> FoundFile:
             return FoundFile(full, rel, "broken symbolic link (its target does not exist)")
         if not _inside(target, root):
             return FoundFile(full, rel, "symbolic link to a file outside the source folder (not followed)")
+        read_at = target  # read where the link leads (inside the folder): reading follows no link
     if full.name.startswith("."):
         return FoundFile(full, rel, "hidden file")
-    if not full.is_file():
+    try:
+        st = full.stat()
+    except OSError as exc:
+        return FoundFile(full, rel, f"cannot be examined: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):
         return FoundFile(full, rel, "not a regular file (pipe, socket or device)")
-    return FoundFile(full, rel)
+    return FoundFile(read_at, rel, identity=(st.st_dev, st.st_ino))
 
 
 def _inside(path: Path, root: Path) -> bool:

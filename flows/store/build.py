@@ -28,26 +28,54 @@ from flows.store.schema import AUDIT_TABLES, RAW_STATE_TABLES, RAW_TABLES
 def warehouse_lock(warehouse: Path, wait_seconds: float = 0) -> Iterator[None]:
     """Exclusive right to write ``warehouse``: one run at a time, across processes.
 
-    Raises ``RuntimeError`` when another run holds the lock for longer than ``wait_seconds``.
+    Two locks, both ``flock``: the warehouse's folder itself (it cannot be deleted from under a
+    run: it holds the published file and the build), and the lock file ``.<name>.lock`` beside the
+    warehouse, re-checked by inode once locked (a lock file deleted and created again by someone
+    else is a lock on nothing: it is taken again). A lock file deleted during a run therefore lets
+    no second run in. Raises ``RuntimeError`` when another run holds the lock for longer than
+    ``wait_seconds``.
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     lock_path = warehouse.parent / f".{warehouse.name}.lock"
-    with open(lock_path, "w") as fh:
-        deadline = time.monotonic() + wait_seconds
+    deadline = time.monotonic() + wait_seconds
+    folder = os.open(warehouse.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    try:
+        _flock_until(folder, deadline, warehouse, lock_path)
         while True:
+            fh = open(lock_path, "a")  # noqa: SIM115 - held for the whole run, closed below
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise RuntimeError(
-                        f"another run is writing {warehouse} (lock {lock_path}); this run did not start"
-                    ) from None
-                time.sleep(0.5)
+                _flock_until(fh.fileno(), deadline, warehouse, lock_path)
+                st = os.fstat(fh.fileno())
+                try:
+                    now = os.stat(lock_path)
+                except FileNotFoundError:
+                    now = None
+                if now is not None and (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
+                    break
+            except BaseException:
+                fh.close()
+                raise
+            fh.close()  # the file was deleted or replaced while we waited: lock the one there now
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+            fh.close()
+    finally:
+        os.close(folder)  # closing the folder's descriptor releases its lock
+
+
+def _flock_until(fd: int, deadline: float, warehouse: Path, lock_path: Path) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise RuntimeError(
+                    f"another run is writing {warehouse} (lock {lock_path}); this run did not start"
+                ) from None
+            time.sleep(0.5)
 
 
 def build_path(published: Path, run_id: str) -> Path:
@@ -55,12 +83,66 @@ def build_path(published: Path, run_id: str) -> Path:
     return published.parent / f".{published.name}.build-{run_id}"
 
 
+def _owner_path(build: Path) -> Path:
+    return build.with_name(build.name + ".owner")
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _process_start(pid: int) -> str:
+    """The process's start time in clock ticks since boot (tells a reused pid from the owner)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def _owner_stamp() -> str:
+    pid = os.getpid()
+    return f"{pid} {_boot_id()} {_process_start(pid)}\n"
+
+
+def _owner_alive(build: Path) -> bool:
+    """Whether the process that started ``build`` is still running (same pid, boot and start time)."""
+    try:
+        pid_text, boot, started = (_owner_path(build).read_text().split() + ["", "", ""])[:3]
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return False
+    if boot != _boot_id() or pid == os.getpid():
+        return False  # this process holds the lock now: a build of its own is from a run that is over
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, another user's
+    return _process_start(pid) == started
+
+
 def remove_stale_builds(published: Path) -> list[Path]:
-    """Delete builds left by runs that were killed; returns what was removed."""
+    """Delete builds left by runs that were killed; returns what was removed.
+
+    A build whose owner (pid, boot id and start time, written beside it by :func:`start_build`)
+    is still alive is never removed, lock or no lock.
+    """
     removed = []
-    for path in published.parent.glob(f".{published.name}.build-*"):
+    for path in sorted(published.parent.glob(f".{published.name}.build-*")):
+        if path.name.endswith((".wal", ".owner")) or _owner_alive(path):
+            continue
         path.unlink(missing_ok=True)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        _owner_path(path).unlink(missing_ok=True)
         removed.append(path)
+    for suffix in (".wal", ".owner"):  # what a build left without the build itself
+        for leftover in published.parent.glob(f".{published.name}.build-*{suffix}"):
+            if not leftover.with_name(leftover.name.removesuffix(suffix)).exists():
+                leftover.unlink(missing_ok=True)
     return removed
 
 
@@ -86,19 +168,52 @@ def connect_build(build: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(build), config=_STORAGE_CONFIG)
 
 
+def wal_path(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+class WarehouseInUse(RuntimeError):
+    """A read-write client has the published warehouse open: a run would lose its writes."""
+
+
 def start_build(published: Path, run_id: str) -> Path:
     """A private copy of the published warehouse (or a new file) for this run to write.
 
     A published file in another storage format (written before the format was fixed) is copied
     table by table into a new file in :data:`STORAGE_VERSION`, once; later runs copy bytes.
+
+    A write-ahead log beside the published file (``pressfacts.duckdb.wal``) was left by a
+    read-write client that crashed: its committed writes are not in the file yet. It is copied
+    with the file and replayed into the build (a checkpoint of the copy, never of the published
+    file), so they are kept; :func:`publish` then moves the stale log beside the backup, where it
+    can no longer stop every client from opening the new file. A read-write client still holding
+    the file makes the run refuse (:class:`WarehouseInUse`), before anything is copied.
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     build = build_path(published, run_id)
+    _owner_path(build).write_text(_owner_stamp())
     if published.exists():
-        if storage_version(published).removesuffix("+") == STORAGE_VERSION:
+        try:
+            version = storage_version(published)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise WarehouseInUse(
+                f"a read-write client has {published} open (DuckDB: {exc}); its writes would be lost. "
+                "Close it (BI tools and scripts must connect read-only) and run again; nothing was changed."
+            ) from None
+        stale_wal = wal_path(published)
+        if version.removesuffix("+") == STORAGE_VERSION:
             shutil.copyfile(published, build)
+            if stale_wal.exists():
+                shutil.copyfile(stale_wal, wal_path(build))
+                con = connect_build(build)
+                try:
+                    con.execute("checkpoint")  # the crashed client's committed writes, now in the build
+                finally:
+                    con.close()
         else:
-            _copy_in_storage_version(published, build)
+            _copy_in_storage_version(published, build)  # reading the file replays its log
     con = connect_build(build)
     try:
         ensure_schemas(con)
@@ -254,9 +369,19 @@ def publish(build: Path, published: Path, keep_backups: int = KEEP_BACKUPS) -> P
             os.link(published, backup)
         except OSError:  # a file system without hard links: pay for a copy
             shutil.copyfile(published, backup)
+    stale_wal = wal_path(published)
+    if stale_wal.exists():
+        # a crashed client's log, replayed into the build by start_build: it belongs to the version
+        # being replaced (kept with its backup) and would make the new file unreadable to everyone
+        if backup is not None:
+            os.replace(stale_wal, wal_path(backup))
+        else:
+            stale_wal.unlink(missing_ok=True)
     os.replace(build, published)
+    _owner_path(build).unlink(missing_ok=True)
     for old in list_backups(published)[: -keep_backups or None] if keep_backups else []:
         old.unlink(missing_ok=True)
+        wal_path(old).unlink(missing_ok=True)
     return backup
 
 
@@ -269,21 +394,51 @@ def restore_backup(published: Path, backup: Path) -> None:
 
 
 KEEP_FAILED_BUILDS = 5
+# kept failed builds (each a full copy of the warehouse) stay within both: this many bytes, and this
+# share of the space the file system has for them (free space plus what they hold already)
+KEEP_FAILED_BYTES = int(os.environ.get("PRESSFACTS_FAILED_BUILDS_BYTES", str(10 * 1024**3)))
+KEEP_FAILED_DISK_SHARE = float(os.environ.get("PRESSFACTS_FAILED_BUILDS_DISK_SHARE", "0.1"))
 
 
-def discard_build(build: Path, keep_as: Path | None = None, keep_last: int = KEEP_FAILED_BUILDS) -> None:
-    """Remove a failed build, or keep it at ``keep_as`` for inspection (only the ``keep_last``
-    newest kept builds stay in that folder: each is a full copy of the warehouse)."""
-    wal = build.with_name(build.name + ".wal")
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size + (wal_path(path).stat().st_size if wal_path(path).exists() else 0)
+    except OSError:
+        return 0
+
+
+def discard_build(
+    build: Path,
+    keep_as: Path | None = None,
+    keep_last: int = KEEP_FAILED_BUILDS,
+    max_bytes: int | None = None,
+    max_disk_share: float | None = None,
+) -> None:
+    """Remove a failed build, or keep it at ``keep_as`` for inspection.
+
+    The kept builds in that folder stay within a budget, newest first: at most ``keep_last`` of
+    them, at most ``max_bytes`` in all (:data:`KEEP_FAILED_BYTES`) and at most ``max_disk_share``
+    (:data:`KEEP_FAILED_DISK_SHARE`) of the file system's free space plus what they hold. A build
+    that alone is over the budget is not kept either.
+    """
+    wal = wal_path(build)
+    _owner_path(build).unlink(missing_ok=True)
     if keep_as is not None and build.exists():
         keep_as.parent.mkdir(parents=True, exist_ok=True)
         os.replace(build, keep_as)
         if wal.exists():
-            os.replace(wal, keep_as.with_name(keep_as.name + ".wal"))
-        kept = sorted(keep_as.parent.glob("*.duckdb"))  # run ids sort by time
-        for old in kept[: max(0, len(kept) - keep_last)]:
-            old.unlink(missing_ok=True)
-            old.with_name(old.name + ".wal").unlink(missing_ok=True)
+            os.replace(wal, wal_path(keep_as))
+        kept = sorted(keep_as.parent.glob("*.duckdb"), reverse=True)  # run ids sort by time: newest first
+        sizes = [_size(p) for p in kept]
+        budget = KEEP_FAILED_BYTES if max_bytes is None else max_bytes
+        share = KEEP_FAILED_DISK_SHARE if max_disk_share is None else max_disk_share
+        budget = min(budget, int(share * (shutil.disk_usage(keep_as.parent).free + sum(sizes))))
+        total = 0
+        for n, (old, size) in enumerate(zip(kept, sizes, strict=True)):
+            total += size
+            if n >= keep_last or total > budget:
+                old.unlink(missing_ok=True)
+                wal_path(old).unlink(missing_ok=True)
         return
     build.unlink(missing_ok=True)
     wal.unlink(missing_ok=True)

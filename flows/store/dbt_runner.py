@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -208,11 +209,28 @@ def _common_args(project_dir: Path, build_dir: Path) -> list[str]:
     ]
 
 
+# DuckDB names the database after the file; dbt-duckdb writes that name into SQL string literals
+# unescaped ("where lower(catalog_name) = '"o'brien"'"), so a name outside these characters fails
+_SAFE_DATABASE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
 @contextmanager
 def _warehouse_env(warehouse: Path) -> Iterator[None]:
-    """Point profiles.yml at ``warehouse`` for the duration of one invocation, then restore the env."""
+    """Point profiles.yml at ``warehouse`` for the duration of one invocation, then restore the env.
+
+    A file whose name dbt-duckdb cannot quote (an apostrophe, a space...) is reached through a
+    hard link with a plain name beside it (dbt-duckdb resolves symbolic links; the folder's path
+    may hold anything: it is never written into SQL). DuckDB closes, and so checkpoints, the file
+    before the link goes.
+    """
     previous = os.environ.get(WAREHOUSE_ENV_VAR)
-    os.environ[WAREHOUSE_ENV_VAR] = str(Path(warehouse).resolve())
+    real = Path(warehouse).resolve()
+    path = real
+    if not _SAFE_DATABASE_NAME.fullmatch(real.name) and real.exists():
+        path = real.with_name(f".pressfacts.duckdb.dbt-{os.getpid()}-{threading.get_ident()}")
+        path.unlink(missing_ok=True)
+        os.link(real, path)
+    os.environ[WAREHOUSE_ENV_VAR] = str(path)
     try:
         yield
     finally:
@@ -220,6 +238,11 @@ def _warehouse_env(warehouse: Path) -> Iterator[None]:
             os.environ.pop(WAREHOUSE_ENV_VAR, None)
         else:
             os.environ[WAREHOUSE_ENV_VAR] = previous
+        if path != real:
+            link_wal = path.with_name(path.name + ".wal")
+            if link_wal.exists():  # not checkpointed (DuckDB was not closed): the log goes with the file
+                os.replace(link_wal, real.with_name(real.name + ".wal"))
+            path.unlink(missing_ok=True)
 
 
 def _invoke(args: list[str], warehouse: Path) -> dbtRunnerResult:
