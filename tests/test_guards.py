@@ -130,3 +130,31 @@ def test_changing_every_file_is_not_a_removal(tmp_path, prefect_harness):
     for page in source.iterdir():
         page.write_bytes(page.read_bytes() + b"\n")
     assert main(["--quiet", "run", "--source", str(source), "--warehouse", str(warehouse)]) == 0
+
+
+@pytest.mark.e2e
+def test_failed_and_killed_runs_appear_in_the_published_audit(tmp_path, prefect_harness):
+    """A failed run recorded itself only in its discarded build; a killed one nowhere."""
+    from datetime import UTC, datetime
+
+    from flows.store import unpublished
+
+    source = tmp_path / "landing"
+    shutil.copytree(SAMPLE_DIR, source)
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    assert main(["--quiet", "run", "--source", str(source), "--warehouse", str(warehouse)]) == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["--quiet", "run", "--source", str(empty), "--warehouse", str(warehouse)]) == 1  # refused
+    unpublished.mark_started(warehouse, "19990101T000000Z-dead00", datetime(1999, 1, 1, tzinfo=UTC), source)
+    (source / "new.txt").write_text("IOM Opens New Office in Nairobi\n\nNairobi - IOM opened its new office.\n")
+    assert main(["--quiet", "run", "--source", str(source), "--warehouse", str(warehouse)]) == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        runs = con.execute("select run_id, status, message from audit.runs order by started_at").fetchall()
+    finally:
+        con.close()
+    statuses = [status for _, status, _ in runs]
+    assert statuses == ["killed", "succeeded", "failed", "succeeded"], runs
+    assert "would withdraw" in runs[2][2]
+    assert not list(unpublished.markers_dir(warehouse).glob("*.json"))
