@@ -102,7 +102,7 @@ def test_places_have_coordinates_unless_unresolved(warehouse: Path) -> None:
         "select place_key, resolution, latitude, longitude, resolution_note from marts.dim_places "
         "where len(names_as_written) > 0",
     )
-    for key, resolution, lat, lon, note in rows:
+    for key, resolution, lat, _lon, note in rows:
         assert (lat is None) == (resolution == "unresolved"), key
         if resolution in ("country_level", "unresolved", "by_country"):
             assert note, key  # the reason is recorded

@@ -131,7 +131,9 @@ def main() -> None:
 
     iso_points_path = Path(iso3166_2.__file__).parent / "iso3166-2.json"
     iso_data = json.loads(iso_points_path.read_text(encoding="utf-8"))
-    iso_points = {code: tuple(sub["latLng"]) for subs in iso_data.values() for code, sub in subs.items() if sub.get("latLng")}
+    iso_points = {
+        code: tuple(sub["latLng"]) for subs in iso_data.values() for code, sub in subs.items() if sub.get("latLng")
+    }
     # other names of a subdivision ("Bavaria (eng)" for DE-BY), used only to match GeoNames' admin1 names
     other_names = {
         code: [re.sub(r"\s*\([a-z]{3}\)$", "", part.strip()) for part in (sub.get("localOtherName") or "").split(",")]

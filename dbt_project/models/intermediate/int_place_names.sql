@@ -50,9 +50,40 @@ country_names as (
 
 ),
 
+named_places as (
+
+    select
+        place_key,
+        name_key,
+        country_iso3,
+        place_kind,
+        population,
+        0 as is_alternate
+    from places
+    union all
+    select
+        place_key,
+        name_key,
+        country_iso3,
+        place_kind,
+        population,
+        1 as is_alternate
+    from alternate_names
+    union all
+    select
+        place_key,
+        name_key,
+        country_iso3,
+        place_kind,
+        population,
+        is_alternate
+    from country_names
+
+),
+
+-- a place found under its own name and an alternate one counts once, under its own
 candidates as (
 
-    -- a place found under its own name and an alternate one counts once, under its own
     select
         place_key,
         name_key,
@@ -61,34 +92,7 @@ candidates as (
         population,
         min(is_alternate) as is_alternate
 
-    from (
-        select
-            place_key,
-            name_key,
-            country_iso3,
-            place_kind,
-            population,
-            0 as is_alternate
-        from places
-        union all
-        select
-            place_key,
-            name_key,
-            country_iso3,
-            place_kind,
-            population,
-            1 as is_alternate
-        from alternate_names
-        union all
-        select
-            place_key,
-            name_key,
-            country_iso3,
-            place_kind,
-            population,
-            is_alternate
-        from country_names
-    )
+    from named_places
     where name_key is not null
     group by place_key, name_key, country_iso3, place_kind, population
 
@@ -101,10 +105,10 @@ ranked as (
         row_number() over (
             partition by name_key, country_iso3
             order by
-                is_alternate,
-                case place_kind when 'country' then 0 when 'capital' then 1 when 'city' then 2 else 3 end,
+                is_alternate asc,
+                case place_kind when 'country' then 0 when 'capital' then 1 when 'city' then 2 else 3 end asc,
                 population desc nulls last,
-                place_key
+                place_key asc
         ) as rank_in_country
 
     from candidates

@@ -48,6 +48,7 @@ resolved as (
     select
         {{ place_key('named.name_as_written', 'named.country_iso3') }} as place_key,
         named.name_as_written,
+        trim(regexp_replace(named.name_as_written, '\s+', ' ', 'g')) as name_collapsed,
         named.country_iso3,
         {{ place_resolution('named.name_as_written', 'named.country_iso3') }} as resolution,
         {{ place_resolution_note('named.name_as_written', 'named.country_iso3') }} as resolution_note
@@ -63,13 +64,12 @@ by_place as (
     select
         place_key,
         any_value(country_iso3) as country_iso3,
-        min(trim(regexp_replace(name_as_written, '\s+', ' ', 'g'))) as first_name_as_written,
+        min(name_collapsed) as first_name_as_written,
         case max(case resolution when 'exact' then 0 when 'by_country' then 1 when 'country_level' then 2 else 3 end)
             when 0 then 'exact' when 1 then 'by_country' when 2 then 'country_level' else 'unresolved'
         end as resolution,
         string_agg(distinct resolution_note, '; ' order by resolution_note) as resolution_note,
-        list(distinct trim(regexp_replace(name_as_written, '\s+', ' ', 'g')) order by
-            trim(regexp_replace(name_as_written, '\s+', ' ', 'g'))) as names_as_written
+        list(distinct name_collapsed order by name_collapsed) as names_as_written
 
     from resolved
     group by place_key
@@ -85,7 +85,7 @@ country_places as (
         cast(null as varchar) as first_name_as_written,
         'exact' as resolution,
         cast(null as varchar) as resolution_note,
-        cast([] as varchar []) as names_as_written
+        cast([] as varchar[]) as names_as_written
 
     from countries
     where 'country:' || countries.country_iso3 not in (select place_key from by_place)
@@ -122,8 +122,7 @@ final as (
     from places
     left join gazetteer on places.place_key = gazetteer.place_key
     left join gazetteer as country_point
-        on places.resolution = 'country_level'
-        and country_point.place_key = 'country:' || places.country_iso3
+        on places.resolution = 'country_level' and country_point.place_key = 'country:' || places.country_iso3
 
 )
 
