@@ -15,8 +15,8 @@ Sources, each with its authority:
 - ISO 3166-2 through ``pycountry`` (the Debian iso-codes data): the first-level subdivisions, their
   codes (``HN-CR``) and names. A GeoNames admin1 unit is matched to its ISO subdivision by name
   (accents, case and generic words such as "Departamento de" ignored); when no name matches, to the
-  subdivision whose reference point (``iso3166-2`` package, ``latLng``) is nearest the unit's largest
-  city; ``admin1_match`` says which.
+  subdivision, among those no other unit took by name, whose reference point (``iso3166-2`` package,
+  ``latLng``) is nearest most of the unit's population; ``admin1_match`` says which.
 - ``countries.csv`` (this project's seed): the ISO 3166-1 countries and their alpha-3 codes.
 
 A subdivision's point is the point of its largest GeoNames city (``coordinate_source`` =
@@ -157,29 +157,35 @@ def main() -> None:
                 unit_names[unit][admin1] += 1
 
     unit_iso: dict[tuple[str, str], tuple[str, str]] = {}  # unit -> (ISO code, how matched)
-    for unit, members in unit_cities.items():
-        cc = unit[0]
+    for unit in unit_cities:
         by_core = defaultdict(list)
-        for sub in subdivisions[cc]:
+        for sub in subdivisions[unit[0]]:
             for name in [sub.name, *other_names.get(sub.code, [])]:
                 if name:
                     by_core[core(name)].append(sub)
                     by_core[fold(name)].append(sub)
-        match = None
         if unit_names[unit]:
             name = unit_names[unit].most_common(1)[0][0]
             candidates = by_core.get(fold(name)) or by_core.get(core(name)) or []
             if len({s.code for s in candidates}) == 1:
-                match = (candidates[0].code, "name")
-        if match is None and subdivisions[cc]:
-            largest = max(members, key=lambda c: c["population"])
-            point = (largest["latitude"], largest["longitude"])
-            located = [s for s in subdivisions[cc] if s.code in iso_points]
-            if located:
-                nearest = min(located, key=lambda s: distance2(point, iso_points[s.code]))
-                match = (nearest.code, "nearest")
-        if match is not None:
-            unit_iso[unit] = match
+                unit_iso[unit] = (candidates[0].code, "name")
+    # the rest: each city votes, by population, for the subdivision whose reference point is nearest,
+    # among those no unit took by name (tested on the name-matched units: right for about 9 in 10)
+    claimed = defaultdict(set)
+    for unit, (code, _) in unit_iso.items():
+        claimed[unit[0]].add(code)
+    for unit, members in unit_cities.items():
+        if unit in unit_iso:
+            continue
+        located = [s for s in subdivisions[unit[0]] if s.code in iso_points]
+        free = [s for s in located if s.code not in claimed[unit[0]]] or located
+        if not free:
+            continue
+        votes: Counter = Counter()
+        for city in members:
+            point = (city["latitude"], city["longitude"])
+            votes[min(free, key=lambda s: distance2(point, iso_points[s.code])).code] += city["population"]
+        unit_iso[unit] = (votes.most_common(1)[0][0], "nearest")
 
     iso_name = {sub.code: sub.name for subs in subdivisions.values() for sub in subs}
     rows: list[dict] = []
