@@ -122,7 +122,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     configure_prefect()
     from flows.runners import start_local_server
-    from flows.schedule import DEFAULT_CRON, serve
+    from flows.schedule import DEFAULT_CRON, cancel_orphaned_runs, serve
 
     if not os.environ.get("PREFECT_API_URL"):  # scheduled runs need a server that outlives each run
         try:
@@ -135,7 +135,15 @@ def _serve(args: argparse.Namespace) -> int:
     cron = args.cron or DEFAULT_CRON
     print(f"pressfacts: serving {args.source} -> {args.warehouse} on cron '{cron}' (Ctrl-C to stop)")
     print(f"pressfacts: Prefect API {api}; UI {api.removesuffix('/api')} (runs, logs and summaries)")
-    serve(args.source, args.warehouse, docs, cron, allow_removals=args.allow_removals)
+    for run_id in cancel_orphaned_runs(args.warehouse):
+        print(f"pressfacts: cancelled run {run_id}, left unfinished by an interrupted serve")
+    try:
+        serve(args.source, args.warehouse, docs, cron, allow_removals=args.allow_removals)
+    except KeyboardInterrupt:
+        pass
+    finally:  # the run Prefect's runner was executing when interrupted would otherwise stay Running
+        cancel_orphaned_runs(args.warehouse)
+    print("pressfacts: stopped serving; the published warehouse is as the last finished run left it")
     return 0
 
 

@@ -49,3 +49,46 @@ def serve(
     from prefect import serve as prefect_serve
 
     prefect_serve(build_deployment(source, warehouse, docs, cron, allow_removals), limit=1)
+
+
+def cancel_orphaned_runs(warehouse: Path) -> list[str]:
+    """Mark Cancelled the runs of the deployment left Running or Pending with no live process, so
+    they stop holding its one concurrency slot (a Ctrl-C or kill of ``serve`` leaves them so).
+
+    Every live run holds the warehouse's writer lock; when this process can take it, no run of the
+    warehouse is alive. Returns the ids of the runs cancelled (none when a run holds the lock).
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Cancelled
+
+    from flows.store.build import warehouse_lock
+
+    target = str(warehouse.resolve())
+    try:
+        with warehouse_lock(warehouse), get_client(sync_client=True) as client:
+            stuck = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT_NAME])),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(
+                        type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING, StateType.CANCELLING])
+                    )
+                ),
+            )
+            cancelled = []
+            for run in stuck:
+                if str(run.parameters.get("warehouse")) != target:
+                    continue
+                message = "found unfinished with no live process (serve was interrupted); cancelled by pressfacts serve"
+                client.set_flow_run_state(run.id, Cancelled(message=message), force=True)
+                cancelled.append(str(run.id))
+            return cancelled
+    except RuntimeError:  # a run of this warehouse is alive: it holds the lock
+        return []

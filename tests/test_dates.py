@@ -1,4 +1,4 @@
-"""The date grammar: page date lines and dates in running text."""
+"""The date grammar (dates in running text), and the segmenter's reading of page date lines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.language.dates import find_dates, parse_date_text
+from flows.articles.segment import parse_date_line
+from flows.language.dates import find_dates
 
 
 @pytest.mark.parametrize(
@@ -25,13 +26,13 @@ from flows.language.dates import find_dates, parse_date_text
         ("Publicado el 3 de marzo de 2021", date(2021, 3, 3)),
     ],
 )
-def test_parse_date_text_reads_date_lines(line: str, expected: date) -> None:
-    assert parse_date_text(line) == expected
+def test_page_date_lines_are_read(line: str, expected: date) -> None:
+    assert parse_date_line(line) == expected
 
 
 @pytest.mark.parametrize("line", ["Date Publish:", "45 March 2019", "31/02/2019", "2019-13-01", "no date here"])
-def test_parse_date_text_rejects_missing_or_impossible_dates(line: str) -> None:
-    assert parse_date_text(line) is None
+def test_page_date_lines_without_a_real_date_give_none(line: str) -> None:
+    assert parse_date_line(line) is None
 
 
 ANCHOR = date(2019, 6, 20)
@@ -114,8 +115,8 @@ def test_find_dates_never_raises_and_spans_stay_inside(text: str, anchor: date |
 
 
 @given(st.text(max_size=200))
-def test_parse_date_text_never_raises(text: str) -> None:
-    parse_date_text(text)
+def test_date_line_reading_never_raises(text: str) -> None:
+    parse_date_line(text)
 
 
 # --- The fast scanner finds exactly what a scan of the whole text finds ---------------------------

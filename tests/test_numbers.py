@@ -2,7 +2,8 @@
 
 import pytest
 
-from flows.language.numerals import find_numbers, trie_alternation, words_to_number
+from flows.language.numerals import find_numbers, words_to_number
+from flows.language.text import trie_alternation
 
 
 def _one(text: str):

@@ -118,3 +118,27 @@ def test_what_is_held_back_is_visible_to_analysts(gated, tmp_path):
     assert f"| impossible.txt | counts | {share[0][2]} |" in format_markdown(summary)
     html = write_report(warehouse, tmp_path / "report.html").read_text()
     assert "Held back by the checks" in html and "impossible.txt" in html
+
+
+IMPOSSIBLE_DATE = """Border officials trained in Lima
+
+Lima - Twenty border officials took part in a workshop on 45 March 2019 on the identification of victims.
+
+On 2 April 2019, IOM launched an information campaign on safe migration in Lima.
+
+A regional conference on migration was held in Lima on 10 April 2019.
+"""
+
+
+def test_an_impossible_date_holds_the_event_back_with_the_reason(tmp_path, prefect_harness):
+    """The date grammar used to skip "45 March 2019" and the event took another date or none, silently."""
+    src = tmp_path / "landing"
+    src.mkdir()
+    (src / "date.txt").write_text(IMPOSSIBLE_DATE)
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    summary = pressfacts_flow(src, warehouse, None)
+    assert summary.status == "succeeded"
+    held = _rows(warehouse, "select fact_table, reason from marts.quarantined_facts")
+    assert ("events", "45 March 2019 is not a date") in held
+    assert not _rows(warehouse, "select * from marts.fct_events where trigger = 'workshop'")
+    assert _rows(warehouse, "select * from marts.fct_events where event_type = 'campaign'")  # the rest is published

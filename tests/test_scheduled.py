@@ -233,3 +233,35 @@ def test_a_one_shot_run_uses_the_local_server_when_it_is_up(server, tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert "Starting temporary server" not in out.stdout + out.stderr
     assert len(server.post("/flow_runs/filter", {"limit": 200})) == before + 1
+
+
+def test_ctrl_c_under_serve_does_not_block_the_schedule(server, tmp_path):
+    """The interrupted run ends in a final state (not left Running, which would hold the deployment's
+    one concurrency slot for good), and the next served run completes."""
+    source = tmp_path / "landing"
+    generate_corpus(source, 400, workers=1)
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    log = tmp_path / "serve.log"
+    serve = _serve(server, source, warehouse, log)
+    try:
+        deployment = _registered(server, source, serve, log)
+        run = server.post(f"/deployments/{deployment['id']}/create_flow_run", {})
+        _wait(lambda: list(warehouse.parent.glob(".*.build-*")), 300, "the run's build", serve, log)
+        os.killpg(serve.pid, signal.SIGINT)  # Ctrl-C in the terminal that runs `pressfacts serve`
+        serve.wait(timeout=120)
+    finally:
+        _stop(serve)
+
+    def final_state():
+        state = (server.get(f"/flow_runs/{run['id']}") or {}).get("state") or {}
+        return state.get("type") if state.get("type") in FINAL else None
+
+    assert _wait(final_state, 60, "the interrupted run's final state") in {"CANCELLED", "CRASHED"}
+    assert not list(warehouse.parent.glob(".*.build-*")), "the interrupted run's build is removed"
+    log2 = tmp_path / "serve2.log"
+    serve = _serve(server, source, warehouse, log2)
+    try:
+        result = _trigger_and_wait(server, _registered(server, source, serve, log2), serve, log2)
+    finally:
+        _stop(serve)
+    assert result["state"]["type"] == "COMPLETED", log2.read_text(errors="replace")[-3000:]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _DROP = (
     "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, "
@@ -37,13 +37,24 @@ def html_to_text(html: str) -> str:
     published = _published_date(tree)
     for node in tree.css(_DROP):
         node.decompose()
-    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    # a listing page holds one <article> per item: keep them all (the segmenter splits them) and
+    # neither the page's heading nor its date is any one item's
+    listing = len([a for a in tree.css("article") if not _inside_article(a)]) >= 2
+    if listing:
+        root = tree.css_first("main") or tree.body or tree.root
+        title, published = "", None
+    else:
+        root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
     if root is None:
         return ""
-    headline = root.css_first("h1") or tree.css_first("h1")
-    title = _squash(headline.text(deep=True)) if headline is not None else ""
-    if headline is not None:
-        headline.decompose()
+    if not listing:
+        headline = root.css_first("h1") or tree.css_first("h1")
+        title = _squash(headline.text(deep=True)) if headline is not None else ""
+        if headline is not None:
+            headline.decompose()
+    for node in root.css("time[datetime]"):
+        if not node.text(deep=True).strip() and (m := _ISO_DATE.search(node.attributes.get("datetime") or "")):
+            node.insert_child(m.group(0))  # a machine-readable date only: print it
     for node in root.css(_BLOCKS):
         node.insert_before("\n\n")
         node.insert_after("\n\n")
@@ -53,6 +64,16 @@ def html_to_text(html: str) -> str:
     paragraphs = [_squash(p) for p in re.split(r"\n\s*\n", body)]
     parts = [p for p in [title, published or ""] + paragraphs if p]
     return "\n\n".join(parts) + "\n"
+
+
+def _inside_article(node: LexborNode) -> bool:
+    """True when ``node`` sits inside another ``<article>`` (a nested one is part of its parent)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "article":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _published_date(tree: LexborHTMLParser) -> str | None:

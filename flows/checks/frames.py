@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
@@ -13,7 +12,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from flows.checks.suites import EXPECTATIONS_DIR, PERSON_CATEGORIES
+from flows.checks.suites import PERSON_CATEGORIES
+from flows.reference import read_seed
 
 _SPAN_TEXT = (
     "case when {f}.char_start >= 0 and {f}.char_end >= {f}.char_start"
@@ -93,8 +93,12 @@ def sources_sql(scoped: bool) -> str:
 
 @lru_cache(maxsize=1)
 def _number_lexicon() -> tuple[frozenset[str], dict[str, float]]:
-    data = json.loads((EXPECTATIONS_DIR / "number_words.json").read_text(encoding="utf-8"))
-    return frozenset(data["words"]), {k: float(v) for k, v in data["scales"].items()}
+    """Words that write a number, and scale words with their factor: the ``number_words`` seed, which
+    the number grammar reads too (a span the grammar can extract, the check accepts)."""
+    rows = read_seed("number_words")
+    words = frozenset(rows["word"])
+    scales = rows.filter(pl.col("kind") == "scale")
+    return words, {word: float(value) for word, value in scales.select("word", "value").iter_rows()}
 
 
 _DIGITS = re.compile(r"\d+(?:[.,'\u00a0\u202f ]\d+)*")

@@ -103,6 +103,7 @@ def details(exp: dict[str, Any], result: Any, error: str | None) -> str:
 # left to GX, which then returns every unexpected index itself (result_format COMPLETE)
 _ROW_KWARGS: dict[str, frozenset[str]] = {
     "expect_column_values_to_not_be_null": frozenset({"column", "mostly"}),
+    "expect_column_values_to_be_null": frozenset({"column", "mostly"}),
     "expect_column_values_to_be_unique": frozenset({"column", "mostly"}),
     "expect_column_values_to_be_in_set": frozenset({"column", "value_set", "mostly"}),
     "expect_column_values_to_be_between": frozenset(
@@ -157,6 +158,8 @@ def unexpected_rows(frame: pl.DataFrame, exp: dict[str, Any], parameters: dict[s
     col, missing = pl.col(column), _missing(frame, column)
     if kind == "expect_column_values_to_not_be_null":
         bad = missing
+    elif kind == "expect_column_values_to_be_null":
+        bad = ~missing
     elif kind == "expect_column_values_to_be_unique":
         bad = ~missing & col.is_duplicated()
     elif kind == "expect_column_values_to_be_in_set":

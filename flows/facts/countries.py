@@ -49,7 +49,11 @@ _NAME_FOLLOWERS_OK = frozenset(
     accord accords agreement convention protocol group commission committee council chamber bureau mission
     governor mayor court prison detention reception migration migrant migrants international local public
     general central north south east west northern southern eastern western upper lower greater valley
-    declaration initiative fund forum network strategy action office's ministry's government's""".split()
+    declaration initiative fund forum network strategy action office's ministry's government's
+    governorate governorates prefecture prefectures provinces regions districts counties states oblast
+    oblasts delta basin division divisions commune communes wilaya emirate canton territory territories
+    parish sub-county subcounty woreda zone zones upazila locality lga lgas settlement settlements
+    corridor hills mountains plain plains refugee refugees idp idps""".split()
 )
 # "Mr Jordan", and surname particles after a given name ("Brenda de Trinidad")
 _TITLE_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Miss|Mx)\.?\s+|\b[A-Z][a-z]+ (?:de|del|da|dos|van|von) )$")
@@ -64,6 +68,21 @@ _LANGUAGE_CONTEXT = frozenset(
 )
 _SAME_LINE_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
 _NEXT_WORD = re.compile(r"[\s\-]*([^\W\d_][\w'’]*)")
+
+# A title's words right before a country that make it the story's place: "in", "across", "in the
+# north of", "in Northern Border of" (up to four words between "in" and "of").
+_TITLE_LOCATIVE = re.compile(
+    r"\b(?:in|across|throughout|inside|within)\s+(?:(?:the\s+)?(?:[\w'’-]+\s+){0,4}of\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+# "Inter-American", "Pan- African": a country word bound to one of these prefixes by a hyphen (even
+# with a stray space after it) names a region or a span, not the country ("Afro-Colombian" still does).
+_COMPOUND_PREFIX = re.compile(r"\b(?:inter|intra|pan|trans)\s*-\s*$", re.IGNORECASE)
+# Words before an ambiguous place ("David", a city and a given name) that make it a place.
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+
+_PARENTHESIS = re.compile(r"\s*\(([^()]{1,40})\)")
 
 # Abbreviations that are also English words when a headline shouts ("HELP US").
 _SHOUTABLE = frozenset({"US"})
@@ -129,6 +148,9 @@ class _Entry:
     is_default: bool
     # offsets (into the alias) of letters that must be upper case in the text
     caps: tuple[int, ...]
+    # a place whose name is also a common word or a given name ("David"): it confirms a country the
+    # article names otherwise, or counts after "in"/"at", but never implies one alone
+    ambiguous: bool = False
 
 
 @dataclass(slots=True)  # not frozen: built for every lexicon hit, and never hashed
@@ -179,11 +201,12 @@ def _lexicon() -> _Lexicon:
         for form in forms:
             entry = _Entry(iso3, kind, None, True, _caps_offsets(form, is_exact))
             _add(exact if is_exact else folded, form if is_exact else fold(form), entry)
-    for name, iso3, place_kind, is_default in read_seed("places").iter_rows():
+    places = read_seed("places").select("place_name", "country_iso3", "place_kind", "is_default", "ambiguous")
+    for name, iso3, place_kind, is_default, ambiguous in places.iter_rows():
         _add(
             folded,
             fold(name),
-            _Entry(iso3, "place", place_kind, is_default == "true", _caps_offsets(name, False)),
+            _Entry(iso3, "place", place_kind, is_default == "true", _caps_offsets(name, False), bool(ambiguous)),
         )
     for _region, alias in read_seed("regions").iter_rows():
         forms = [alias] + ([p] if alias.endswith("an") and (p := _plural(alias)) else [])
@@ -259,6 +282,8 @@ def _keep_entry(text: str, word: str, start: int, end: int, entry: _Entry) -> bo
             return False
     if entry.kind == "abbreviation" and text[start:end] in _SHOUTABLE and _is_shouted(text, start, end):
         return False
+    if entry.kind in ("name", "variant", "demonym") and _COMPOUND_PREFIX.search(text, max(0, start - 12), start):
+        return False
     return True
 
 
@@ -332,7 +357,9 @@ def extract_countries(article: Article) -> list[CountryMention]:
     context = {
         m.entries[0].iso3
         for m in matches
-        if m.entries[0].kind != _REGION and (len(m.entries) == 1 or len({e.iso3 for e in m.entries}) == 1)
+        if m.entries[0].kind != _REGION
+        and not m.entries[0].ambiguous
+        and (len(m.entries) == 1 or len({e.iso3 for e in m.entries}) == 1)
     }
     if article.dateline_country_iso3:
         context.add(article.dateline_country_iso3)
@@ -342,6 +369,9 @@ def extract_countries(article: Article) -> list[CountryMention]:
         entry = _resolve(m.entries, frozen)
         if entry is None:
             continue
+        if entry.ambiguous and entry.iso3 not in frozen:
+            if not _LOCATIVE_BEFORE.search(text, max(0, m.start - 16), m.start):
+                continue  # "Rosario said": a given name, unless the article is about Argentina
         mentions.append(
             CountryMention(
                 article_id=article.article_id,
@@ -362,6 +392,7 @@ def resolve_place(name: str, context_iso3: frozenset[str] = frozenset()) -> str 
     A country named after a comma decides; of several places separated by "/" the first counts;
     an ambiguous name takes a country from ``context_iso3`` when it can, else its default reading.
     """
+    name = _PARENTHESIS.sub(r", \1", name)  # "Kathmandu (Nepal)" reads as "Kathmandu, Nepal"
     first = re.split(r"\s*[/|]\s*", name.strip(), maxsplit=1)[0]
     parts = [p.strip(" .-–—") for p in first.split(",") if p.strip(" .-–—")]
     if not parts:
@@ -390,6 +421,16 @@ def primary_country(article: Article, mentions: list[CountryMention]) -> str | N
         return article.dateline_country_iso3
     if not mentions:
         return None
+    # "X Backs Programmes in Sri Lanka", "Communities Helped in the North of Ecuador": the title says
+    # where the story happens; the other countries it names are donors or partners
+    located = {
+        m.country_iso3
+        for m in mentions
+        if article.title_start <= m.char_start < article.title_end
+        and _TITLE_LOCATIVE.search(article.text, article.title_start, m.char_start)
+    }
+    if len(located) == 1:
+        return located.pop()
     first_para_end = _first_paragraph_end(article)
     score: Counter[str] = Counter()
     first_seen: dict[str, int] = {}

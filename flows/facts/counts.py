@@ -24,10 +24,10 @@ import ahocorasick
 
 from flows.articles.model import Article
 from flows.facts.model import Count, CountryMention
-from flows.language.numerals import NumberMatch, find_numbers, lower_same_length, seed_rows
-from flows.language.text import build_automaton, contact_block_start, sentence_spans
+from flows.language.numerals import NumberMatch, find_numbers, seed_rows
+from flows.language.text import build_automaton, contact_block_start, offset_safe_lower, sentence_spans
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S")
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+[^\W\d_][\w'’-]*|\S")
 _WORD_REST = re.compile(r"\w*")
 # Words that end a counted noun phrase: prepositions, articles, pronouns, auxiliaries, conjunctions.
 _STOP = frozenset(
@@ -50,7 +50,7 @@ _DEMONYM_SHAPE = re.compile(r"^[A-Z][a-z]+(?:ans|ese|[^s]is)$")
 
 _PART_BEFORE = re.compile(
     r"(?:\bincluding|\bamong\s+(?:them|whom|these|those|which)|\bof\s+(?:whom|which|them|these|those)"
-    r"|\bthey\s+include)\s*:?\s*$",
+    r"|\bthey\s+include|\binclud(?:es?|ed))\s*:?\s*$",
     re.IGNORECASE,
 )
 _ALONE_BEFORE = re.compile(r"\balone\b[,:]?\s*$", re.IGNORECASE)
@@ -67,8 +67,8 @@ _THOUSANDS_DOT = re.compile(r"^\d{1,3}\.\d{3}$")
 # A bare year-like number ("1974") is a count only before nouns no year would qualify.
 _YEAR_SAFE_UNITS = frozenset({"persons", "organizations", "countries", "places"})
 _OR_BEFORE = re.compile(r"\bor\s+$")
-_PERCENT_OF = re.compile(r"\s+(?:of|to)\s+(?:(?:the|these|those|all|their)\s+)?|\s+", re.IGNORECASE)
-_LIST_BEFORE = re.compile(r"\b(?:and|while|whereas|with)\s+$|[,;]\s*$")
+_PERCENT_OF = re.compile(r"\s+(?:of|to)\s+(?:(?:the|these|those|all|their|them|whom)\s+)?|\s+", re.IGNORECASE)
+_LIST_BEFORE = re.compile(r"\b(?:and|but|while|whereas|with)\s+$|[,;]\s*$")
 
 
 # The "...$" searches below scan the whole 40-character window before a number; a substring test
@@ -234,6 +234,9 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
     for m in _TOKEN.finditer(text, start, min(stop, start + 100)):
         tok = m.group(0)
         if not tok[0].isalpha():
+            if tok[0].isdigit() and len(tok) > 1 and words and best is None:
+                words.append((tok, *m.span()))
+                continue  # a modifier with digits and letters: "ten small 4x4 vehicles"
             if tok == "," and best is None and words and coordinated:
                 continue  # "government officials, ngo staff, and academia" stays one phrase
             break
@@ -247,10 +250,14 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
                 continue  # "migrants and refugees": two heads of one kind count together
         if low in _STOP and not (not words and low in ("more", "other")):
             break
+        if not words and low in _VERB_FIRST:
+            break  # "120 found jobs", "80 started businesses": the number is the verb's subject
         prev = words[-1][0] if words else None
         t0, t1 = m.span()
         words.append((tok, t0, t1))
         key, noun = _lookup(prev, tok)
+        if low in _SEX_WORDS and _NEXT_WORD.match(text, t1) and not _NEXT_CONJUNCTION.match(text, t1):
+            noun = None  # "female headed households", "male participants": an adjective before a word
         if noun is None and tok[0].isupper() and _is_demonym(tok, t0, t1, demonym_spans):
             noun = _nouns().get("national")
         if best is not None and prev is not None and _verb_after_plural(prev, tok, key):
@@ -273,6 +280,14 @@ def _read_phrase(text: str, start: int, stop: int, demonym_spans: Sequence[tuple
 
 
 _CONJUNCTIONS = frozenset(("and", "or", "&"))
+# Past-tense verbs that are no adjectives: right after a number they start a predicate, not a noun phrase.
+_VERB_FIRST = frozenset(
+    "found secured obtained completed started received benefited benefitted attended participated graduated "
+    "fled died drowned perished escaped survived got took made went came opened launched joined gained lost".split()
+)
+# "20 male and 1 female": a head only where no word follows (the lexicon has them as persons)
+_SEX_WORDS = frozenset(("male", "female"))
+_NEXT_CONJUNCTION = re.compile(r"\s+(?:and|or)\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 
 
@@ -413,7 +428,7 @@ def extract_counts(article: Article, countries: list[CountryMention]) -> list[Co
     stop = contact_block_start(text)
     mentions = sorted(countries, key=lambda c: c.char_start)
     demonym_spans = [(c.char_start, c.char_end) for c in mentions if c.match_kind == "demonym"]
-    low = lower_same_length(text)
+    low = offset_safe_lower(text)
     numbers = find_numbers(text, 0, stop, lowered=low)
     if not numbers:
         return []
@@ -461,11 +476,16 @@ def _count_for(
     text = article.text
     before = text[max(s0, num.qual_start - 40) : num.qual_start]
     after_start = num.end
+    if not num.currency and not num.is_percent:
+        paren = _PAREN_AFTER.match(text, num.end, s1)
+        if paren is not None:
+            after_start = paren.end()  # "21 (20 men and 1 woman) officials", "200 (40%) were women"
     head = ""
     whole: _Found | None = None
     antecedent: _Found | None = None
     phrase: _Phrase | None = None
     is_part = False
+    explicit_part = False  # "48 of whom": the text says it is a part, even when it cannot be
     if num.currency:
         unit, category = "money", "money"
         phrase = _read_phrase(text, after_start, s1, demonym_spans)
@@ -482,7 +502,11 @@ def _count_for(
             det = of_m.group("det").lower()
             phrase = _read_phrase(text, of_m.end(), s1, demonym_spans)
             if det in ("whom", "which", "them"):
-                antecedent = _previous(in_sentence or found[-1:], num.value)
+                # the latest larger count; else the latest count at all: "5 migrants, 48 of whom ..." is
+                # linked as written, so that a later check can flag the impossible part
+                candidates = in_sentence or found[-1:]
+                antecedent = _previous(candidates, num.value) or _latest(candidates)
+                explicit_part = antecedent is not None
                 pred = _COPULA_AFTER.match(text, of_m.end(), s1)
                 if pred:
                     phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
@@ -491,7 +515,7 @@ def _count_for(
                 elif det != "them":
                     phrase = None
                 whole = antecedent
-            elif phrase is not None:
+            elif phrase is not None and not _superlative_after(text, of_m):
                 whole = _by_head(found, phrase.head, num.value) or _by_kind(found, phrase.noun, num.value)
                 antecedent = whole
             if phrase is None and antecedent is None:
@@ -514,19 +538,26 @@ def _count_for(
                         antecedent = whole
         if num.is_year_like and (phrase is None or phrase.noun is None or phrase.noun.unit not in _YEAR_SAFE_UNITS):
             return None  # "in 2019", "2030 Agenda", "a 2006 report": a year or identifier
+        if phrase is None and antecedent is None and not num.is_year_like:
+            phrase = _level_subject(text, s0, num, demonym_spans)  # "the number of X has reached N"
         if phrase is None and antecedent is None:
             antecedent = _bare_antecedent(text, num, s0, s1, before, in_sentence, found, demonym_spans)
             if antecedent is None:
-                return None
-            pred = _COPULA_AFTER.match(text, after_start, s1)
+                if num.is_year_like or not _people_verb_after(text, num, s0, s1, before):
+                    return None
+                unit, category = "persons", "other_persons"  # "Over 620,000 returned from ..."
+            pred = None if antecedent is None else _COPULA_AFTER.match(text, after_start, s1)
             if pred:
                 phrase = _read_phrase(text, pred.end(), s1, demonym_spans)
-                whole = _previous([f for f in found if f.count.unit == antecedent.count.unit], num.value)
-            if _another_before(before):
+                if phrase is not None and phrase.noun is not None:
+                    # "Forty-seven were women": a part of the latest larger count; "255 are
+                    # currently displaced" names no kind of people and no subset
+                    whole = _previous([f for f in found if f.count.unit == antecedent.count.unit], num.value)
+            if antecedent is not None and _another_before(before):
                 # "Another nine": more of what the antecedent counted, a part of its whole if it has one
                 whole = _whole_of(antecedent, found) if antecedent.is_part else None
-        if num.is_word and num.value == 1 and (phrase is None or of_m):
-            return None  # "one" as a pronoun: "One jumped", "one of the", "one another"
+        if num.is_word and num.value == 1 and (phrase is None or of_m or num.qualifier == "min"):
+            return None  # "one" as a pronoun ("One jumped", "one of the"), a threshold ("at least one member")
         if phrase is not None and phrase.noun is not None:
             head = phrase.head
             unit, category = phrase.noun.unit, phrase.noun.category
@@ -563,9 +594,18 @@ def _count_for(
         category = _person_category(text, cues, num.qual_start, span_end, category, antecedent, whole)
     elif unit not in ("percent", "money"):
         category = unit
-    if whole is None and unit not in ("percent", "money"):
-        whole = _structural_whole(before, unit, num.value, in_sentence, found)
-    if whole is not None and (whole.count.unit != unit and unit != "persons" or whole.count.value <= value):
+    if whole is None and unit != "percent":
+        whole = (
+            _structural_whole(before, unit, num.value, in_sentence, found)
+            or _listed_sibling_whole(before, unit, in_sentence, found)
+            or _bracketed_whole(text, num, in_sentence)
+            or (_opener_whole(text, s0, num, found) if unit == "persons" else None)
+        )
+    if (
+        whole is not None
+        and not explicit_part
+        and (whole.count.unit != unit and unit != "persons" or whole.count.value <= value)
+    ):
         whole = None
     if unit == "percent":
         whole = None  # shares are not linked to their base (the annotators' convention)
@@ -625,7 +665,7 @@ def _percent_counted(
 
 _NAME_BEFORE_PERCENT = re.compile(r"([A-Za-z][\w -]{0,40}?)\s*[(,:]\s*$")
 _MONEY_NOUN_AFTER = re.compile(r"\s+(?:in\s+|of\s+|for\s+)?(?:the\s+)?([a-z][a-z-]+)")
-_MONEY_NOUN_BEFORE = re.compile(r"([a-z][a-z-]+)\s+(?:of|worth|totalling|totaling)?\s*$")
+_MONEY_NOUN_BEFORE = re.compile(r"(?<![A-Za-z])([a-z][a-z-]+)\s+(?:of|worth|totalling|totaling)?\s*$")
 _LOWER_OR_HYPHEN = frozenset("abcdefghijklmnopqrstuvwxyz-")
 
 
@@ -644,7 +684,10 @@ def _money_counted(text: str, num: NumberMatch, s0: int, s1: int) -> str | None:
     if _last_visible(text, s0, num.qual_start) not in _LOWER_OR_HYPHEN:
         return None  # the pattern below ends in a lower-case word; its search is slow
     prev = _MONEY_NOUN_BEFORE.search(text, s0, num.qual_start)
-    return prev.group(1) if prev else None
+    return prev.group(1) if prev and prev.group(1) not in _STOP and prev.group(1) not in _COPULAS else None
+
+
+_COPULAS = frozenset("is are was were be been being".split())
 
 
 def _previous(items: Sequence[_Found], value: float) -> _Found | None:
@@ -653,6 +696,15 @@ def _previous(items: Sequence[_Found], value: float) -> _Found | None:
         if f.count.unit not in ("percent", "money") and f.count.value > value:
             return f
     return None
+
+
+_SUPERLATIVE = re.compile(r"(?:most|least|[a-z]{3,}est)\b", re.IGNORECASE)
+
+
+def _superlative_after(text: str, of_m: re.Match[str]) -> bool:
+    """True for "N of the most vulnerable X", "N of the largest X": a share of a set the text does not
+    count, not of an earlier count of X."""
+    return of_m.group("det").lower() == "the" and _SUPERLATIVE.match(text, of_m.end()) is not None
 
 
 def _by_head(found: Sequence[_Found], head: str, value: float) -> _Found | None:
@@ -701,6 +753,11 @@ def _bare_antecedent(
         return _latest(found)
     if _COPULA_AFTER.match(after) and (num.qual_start == s0 or text[s0 : num.qual_start].strip() == ""):
         return _latest(found)
+    if in_sentence and (_RELATIVE_BEFORE.search(before) or _COMPARED_BEFORE.search(before)):
+        # "1.2 million people, of whom 450,000 need aid"; "2,450 in May, up from 1,900 in April"
+        prev = _previous(in_sentence, num.value) or _latest(in_sentence)
+        if prev is not None:
+            return prev
     if (
         in_sentence
         and re.match(r"\s+(?:from|in|at|for|to|by|with|who|were|are|had|have|remain(?:ed)?|died)\b", after)
@@ -709,6 +766,63 @@ def _bare_antecedent(
         prev = in_sentence[-1]
         if prev.count.unit not in ("percent", "money"):
             return prev
+    return None
+
+
+_RELATIVE_BEFORE = re.compile(r"\b(?:of|among)\s+(?:whom|which|them)\s*,?\s*$", re.IGNORECASE)
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:up|down)\s+from\s+$|\bcompared\s+(?:to|with)\s+$|\b(?:versus|vs\.?)\s+$", re.IGNORECASE
+)
+
+
+# Verbs only people do, right after a bare number that opens its clause: "Over 620,000 returned from A".
+_PEOPLE_VERB_AFTER = re.compile(
+    r"\s+(?:more\s+|others?\s+)?(?:(?:have|has|had)\s+)?(?:already\s+|since\s+)?(?:returned|arrived|died|drowned|perished|fled|attended"
+    r"|participated|graduated|disappeared|escaped|survived|went\s+(?:missing|home)|came\s+home|found|secured"
+    r"|obtained|completed|started|benefited|benefitted|injured|wounded|killed|displaced|received|got|took|made"
+    r"|opened|launched|joined|gained|lost)\b",
+    re.IGNORECASE,
+)
+
+
+def _people_verb_after(text: str, num: NumberMatch, s0: int, s1: int, before: str) -> bool:
+    """True when a number with no noun is the subject of a verb only people do ("returned", "died",
+    "attended"), opening its sentence or clause: a count of people."""
+    if _PEOPLE_VERB_AFTER.match(text, num.end, s1) is None:
+        return False
+    return not text[s0 : num.qual_start].strip() or _LIST_BEFORE.search(before) is not None
+
+
+_NUMBER_OF = re.compile(r"\b(?:number|total)\s+of\s+(?:the\s+)?|\b(?=(?:death|casualty)\s+toll\b)", re.IGNORECASE)
+_LEVEL_VERB = re.compile(
+    r"(?:\s+(?:has|have|had|now|already|also|thus|since|so\s+far))*\s+(?:rose|risen|reached|climbed|increased|grown"
+    r"|grew|exceeded|surpassed|topped|stands?|stood|totals?|totall?ed|hit|jumped|soared|is|was|were|are)"
+    r"(?:\s+(?:to|at|by))?\s+$",
+    re.IGNORECASE,
+)
+
+
+def _level_subject(text: str, s0: int, num: NumberMatch, demonym_spans: Sequence[tuple[int, int]]) -> _Phrase | None:
+    """The counted noun of "the number of X (…) has reached N", "the death toll rose to N": a figure
+    whose noun comes before it as the subject of a verb of level, in the same clause."""
+    window = max(s0, num.qual_start - 150)
+    if "number" not in text[window : num.qual_start].lower() and "toll" not in text[window : num.qual_start].lower():
+        return None
+    opener = None
+    for hit in _NUMBER_OF.finditer(text, window, num.qual_start):
+        opener = hit  # the last one before the number
+    if opener is None:
+        return None
+    phrase = _read_phrase(text, opener.end(), num.qual_start, demonym_spans)
+    if phrase is None or phrase.noun is None or phrase.noun.unit == "none" or phrase.start != opener.end():
+        return None
+    gap = text[phrase.end : num.qual_start]
+    if len(gap) > 80 or any(p in gap for p in ",;:()"):
+        return None
+    # the verb of level ends the gap ("... uprooted by the war has risen to "), or is the qualifier
+    # ("... has exceeded 10 million")
+    if _LEVEL_VERB.search(gap[-40:]) or _LEVEL_VERB.search(text, max(phrase.end, num.start - 40), num.start):
+        return phrase
     return None
 
 
@@ -727,15 +841,48 @@ def _predicate(text: str, start: int, s1: int, demonym_spans: Sequence[tuple[int
     return phrase
 
 
-_OF_THE_OPENER = re.compile(r"\s*(?:Of|Among)\s+(?:the|these|those|all)\s+[^,;:]{2,60},\s*$", re.IGNORECASE)
+_OF_THE_OPENER = re.compile(
+    r"\s*(?:Of|Among|Out\s+of)\s+(?:(?:the|these|those|all)\s+[^,;:]{2,60}|\d[\d,. ]*\s+[^,;:]{2,60}|them|these|those)"
+    r",\s*$",
+    re.IGNORECASE,
+)
+
+
+_SIBLING_BEFORE = re.compile(r"(?:\band|,)\s*(?:(?:a\s+further|another|an\s+additional)\s+)?$", re.IGNORECASE)
 
 
 def _sibling_whole(before: str, in_sentence: Sequence[_Found], found: Sequence[_Found]) -> _Found | None:
     """The whole of the part just before, when this one is listed after it: "320 were farmers and
     45 were teachers" -> both parts of the same whole."""
-    if not in_sentence or not in_sentence[-1].is_part or not re.search(r"(?:\band|,)\s*$", before):
+    if not in_sentence or not in_sentence[-1].is_part or not _SIBLING_BEFORE.search(before):
         return None
     return _whole_of(in_sentence[-1], found)
+
+
+def _listed_sibling_whole(
+    before: str, unit: str, in_sentence: Sequence[_Found], found: Sequence[_Found]
+) -> _Found | None:
+    """The whole of the part listed just before this one: "including 200 women, 150 children" or
+    "The grant includes USD 4,000 for food, and USD 9,000 for rent" (the same unit; a whole in this
+    sentence, or an amount of money; "In 2023 alone, N ..., and M ..." lists no parts)."""
+    if not in_sentence or in_sentence[-1].count.unit != unit:
+        return None
+    whole = _sibling_whole(before, in_sentence, found)
+    if whole is None or (unit != "money" and whole not in in_sentence):
+        return None
+    return whole
+
+
+_PAREN_AFTER = re.compile(r"\s*\((?=[^()\n]*\d)[^()\n]{1,60}\)")
+_PAREN_OPEN = re.compile(r"\s*\(\s*")
+
+
+def _bracketed_whole(text: str, num: NumberMatch, in_sentence: Sequence[_Found]) -> _Found | None:
+    """The count a bracket opens right after: "21 (20 men and 1 woman)" -> 20 is a part of 21."""
+    if not in_sentence or in_sentence[-1].count.unit in ("percent", "money"):
+        return None
+    prev = in_sentence[-1].count
+    return in_sentence[-1] if _PAREN_OPEN.fullmatch(text, prev.char_end, num.qual_start) else None
 
 
 def _opener_whole(text: str, s0: int, num: NumberMatch, found: Sequence[_Found]) -> _Found | None:
@@ -754,11 +901,18 @@ def _latest(found: Sequence[_Found]) -> _Found | None:
 def _structural_whole(
     before: str, unit: str, value: float, in_sentence: Sequence[_Found], found: Sequence[_Found]
 ) -> _Found | None:
-    """The whole a count is a part of by the words before it: "including 500", "In 2023 alone, N"."""
+    """The whole a count is a part of by the words before it: "including 500", "In 2023 alone, N".
+
+    An amount of money opening its sentence with "includes" is a part of the latest larger amount
+    before it: "... USD 2 million. The grant includes USD 500,000 for shelter"."""
     if _part_before(before):
         for f in reversed(in_sentence):
             if f.count.unit == unit and f.count.value > value:
                 return f
+        if unit == "money" and not in_sentence:
+            latest = next((f for f in reversed(found) if f.count.unit == "money"), None)
+            if latest is not None and latest.count.value > value:
+                return latest
         return None
     if _alone_before(before):
         for f in reversed(found):
@@ -805,8 +959,13 @@ def _person_category(
     refers back to; else ``other_persons``.
     """
     ranked: list[tuple[int, int, str]] = []
+    head_start = text.rfind(" ", start, end) + 1
     for cue in cues:
         if start <= cue.start and cue.end <= end:
+            if cue.end <= head_start and cue.strength == "strong":
+                # an adjective of the counted noun says what happened to the people: "146 stranded
+                # nationals", "300 trafficked women", "45 displaced families"
+                ranked.append((1, 0, cue.category))
             continue  # the counted noun itself is not a cue ("participants" as the counted noun)
         before = cue.end <= start
         # the gap's length first: slicing a far cue's gap out of a long sentence is wasted work
@@ -824,11 +983,15 @@ def _person_category(
             rank = 1  # "to return" decides only as the purpose after the people, or as their governor
         if rank == 1 and not before and not gap.strip() and _BASE_VERB.match(text, cue.start):
             rank = -1  # the verb right after the people says what they did: "helped 300 migrants return"
+        if rank == 1 and not before and default == "participants":
+            rank = 2  # "50 participants ... will benefit": a noun naming participation says more
         if rank == 1:
             if governs:
                 rank = 0  # the verb or noun whose object the number is: "assistance to 30 women"
             elif other_clause:
                 rank = 2  # a strong cue in another clause ranks below the noun's own category
+        if rank == 3 and governs:
+            rank = 0  # a noun or verb whose object the number is: "aid to some 300", "displacement of 500"
         if rank == 3 and other_clause:
             continue  # a weak cue counts only in the number's own clause
         if cue.category == "migrants" and default not in ("other_persons", "migrants"):
@@ -864,6 +1027,40 @@ def _residence_before(text: str, start: int, end: int) -> bool:
     return _RESIDENCE.search(text, start, end) is not None
 
 
+_RETURN_FROM = re.compile(
+    r"\b(?:returned|returning|deported|repatriated|expelled|sent\s+back)\s+from\s+(?:the\s+)?$", re.IGNORECASE
+)
+_IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?,\s*)?$")
+
+
+def _located_in_before(text: str, np_end: int, c: CountryMention) -> bool:
+    """True when mention ``c`` follows "in (the) (City, )" within the counted phrase's clause."""
+    if c.char_start - np_end > 90:
+        return False
+    gap = text[np_end : c.char_start]
+    if ";" in gap or ":" in gap or "," in _LIST_COMMA.sub(" ", gap[: max(0, len(gap) - 30)]):
+        return False
+    return _IN_PLACE.search(text, max(np_end, c.char_start - 40), c.char_start) is not None
+
+
+_ORIGIN_LIST = re.compile(r"\s*(?:,|\band\b|\bor\b|&)\s*(?:the\s+)?")
+_BARE_FROM = re.compile(r"\s+from\s+(?:the\s+)?")
+
+
+def _return_origin_before(text: str, np_end: int, c: CountryMention) -> bool:
+    """True when country mention ``c`` is the origin of a return told after the counted phrase
+    (ending at ``np_end``): "... have returned from A", or "from A" right after the number."""
+    if _BARE_FROM.fullmatch(text, np_end, c.char_start):
+        return "from" in text[np_end : c.char_start] and _RETURN_FROM_CONTEXT.search(text, max(0, np_end - 80), np_end)
+    gap = text[np_end : c.char_start]
+    if ";" in gap or ":" in gap or "from" not in gap:
+        return False
+    return _RETURN_FROM.search(text, max(np_end, c.char_start - 40), c.char_start) is not None
+
+
+_RETURN_FROM_CONTEXT = re.compile(r"\b(?:returned|returning|deported|repatriated|expelled)\b", re.IGNORECASE)
+
+
 def _sentence_mentions(
     mentions: Sequence[CountryMention], starts: Sequence[int], s0: int, s1: int
 ) -> list[CountryMention]:
@@ -894,18 +1091,35 @@ def _country_for(
     for c in in_sentence:
         if c.char_start >= np_end and _residence_before(text, max(np_end, c.char_start - 40), c.char_start):
             return c.country_iso3
+    for i, c in enumerate(in_sentence):
+        # a return flow names where the people come back from: "returned from A", "N from A and M from B";
+        # from several origins ("from A and B") the figure is about none of them alone
+        if c.char_start >= np_end and c.char_start - np_end <= 160 and _return_origin_before(text, np_end, c):
+            nxt = in_sentence[i + 1] if i + 1 < len(in_sentence) else None
+            if nxt is None or not _ORIGIN_LIST.fullmatch(text, c.char_end, nxt.char_start):
+                return c.country_iso3
+            break
     if phrase is not None:
         for c in in_sentence:
-            if c.match_kind == "demonym" and phrase.start <= c.char_start and c.char_end <= phrase.end:
-                return c.country_iso3
             if (
                 c.match_kind == "demonym"
                 and 0 <= c.char_start - phrase.end <= 12
                 and re.fullmatch(r"\s+from\s+(?:the\s+)?", text[phrase.end : c.char_start])
             ):
                 return c.country_iso3  # "45 officials from the Guatemalan Migration Institute"
-    best: tuple[int, str] | None = None
-    for c in in_sentence:
+    for i, c in enumerate(in_sentence):
+        # where the counted people are, told in their own clause: "N Syrian families ... in Irbid, Jordan"
+        # (another country named first, "officials from the X ministry in Y", is said of the people)
+        if c.char_start >= np_end and c.match_kind != "demonym" and _located_in_before(text, np_end, c):
+            if all(o.country_iso3 == c.country_iso3 for o in in_sentence[:i] if o.char_start >= np_end):
+                return c.country_iso3
+            break
+    if phrase is not None:
+        for c in in_sentence:
+            if c.match_kind == "demonym" and phrase.start <= c.char_start and c.char_end <= phrase.end:
+                return c.country_iso3
+    best: tuple[int, str, int] | None = None
+    for i, c in enumerate(in_sentence):
         if c.char_end <= num.qual_start:
             dist, between = num.qual_start - c.char_end, text[c.char_end : num.qual_start]
         elif c.char_start >= np_end:
@@ -915,5 +1129,18 @@ def _country_for(
         if dist > 100 or ";" in between or ":" in between:
             continue
         if best is None or dist < best[0]:
-            best = (dist, c.country_iso3)
-    return best[1] if best else None
+            best = (dist, c.country_iso3, i)
+    if best is None or _in_country_list(text, in_sentence, best[2]):
+        return None  # "45 officials from A, B and C": the figure is about none of them alone
+    return best[1]
+
+
+def _in_country_list(text: str, mentions: Sequence[CountryMention], i: int) -> bool:
+    """True when mention ``i`` is listed with a mention of another country ("A, B and C")."""
+    c = mentions[i]
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(mentions) and mentions[j].country_iso3 != c.country_iso3:
+            a, b = (mentions[j], c) if j < i else (c, mentions[j])
+            if _ORIGIN_LIST.fullmatch(text, a.char_end, b.char_start):
+                return True
+    return False

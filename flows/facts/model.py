@@ -97,6 +97,8 @@ class Event:
     sentence: str | None = None
     # disambiguates several events sharing one trigger span (one per country)
     slot: int = 0
+    # set when the sentence writes a date that cannot exist ("45 March 2019 is not a date")
+    date_issue: str | None = None
 
     @property
     def event_id(self) -> str:

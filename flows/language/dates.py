@@ -1,9 +1,9 @@
-"""The date grammar: whole dates on a page's date line, and dates or periods in running text.
+"""The date grammar: dates and periods in running text, and the project's one month table.
 
-``parse_date_text`` reads the one date a page prints for an item; ``find_dates``
-finds every date or period in a text and resolves partial ones ("March 5-6",
-"In August", "Last month") against an anchor, the article's published date.
-Impossible dates ("45 March", "31/02/2019") are never returned.
+``find_dates`` finds every date or period in a text and resolves partial ones ("March 5-6",
+"In August", "Last month") against an anchor, the article's published date. Impossible dates
+("45 March", "31/02/2019") are never returned. A page's own date line is read by the segmenter
+(:mod:`flows.articles.segment`), with the month names of :data:`MONTHS`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from functools import lru_cache
 
 import ahocorasick
 
-from flows.language.text import build_automaton
+from flows.language.text import build_automaton, offset_safe_lower, trie_alternation
 
-_MONTHS: dict[str, int] = {
+# Month names and abbreviations (English, Spanish) -> month number: the project's one month table.
+MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -30,7 +31,7 @@ _MONTHS: dict[str, int] = {
 }  # fmt: skip
 
 # Longest names first so "September" is not read as "Sep" + "tember".
-_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 # Weekday names, as the finite word lists the scanner's vocabulary below needs.
 _WEEKDAYS_EN = tuple(
     stem + suffix
@@ -162,7 +163,7 @@ def _safe_date(y: int | None, m: int | None, d: int | None) -> date | None:
 
 
 def _month(s: str | None) -> int | None:
-    return _MONTHS.get(s.lower().rstrip(".")) if s else None
+    return MONTHS.get(s.lower().rstrip(".")) if s else None
 
 
 _LEADING_DIGITS = re.compile(r"\d+")
@@ -371,47 +372,23 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
 # is made of, and figures ("5,000 people") without a month or year make none either.
 
 
-def _trie_regex(words: list[str]) -> str:
-    """An alternation matching exactly ``words``, factored by common prefixes (one branch per letter).
-
-    The regex engine tries alternatives one by one; sharing prefixes makes a failed word cost a few
-    character tests instead of one per vocabulary word.  Callers follow it with ``\\b``, so which of
-    two words one a prefix of the other is tried first does not change what matches.
-    """
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" not in node:
-            return body
-        return f"(?:{body})?" if len(alts) == 1 and len(alts[0]) > 1 else body + "?"
-
-    return emit(trie)
-
-
 _RELATIVE_WORDS = ("month", "year", "week", "today", "yesterday", "tomorrow")
 _CONNECTORS = (
     "from", "the", "to", "until", "through", "and", "al", "y", "of", "de", "between", "in", "since",
     "during", "by", "early", "late", "mid", "last", "this", "next", "en", "desde", "before", "after",
     "agenda", "earlier",
 )  # fmt: skip
-_VOCABULARY = sorted({*_MONTHS, *_WEEKDAYS_EN, *_WEEKDAYS_ES, *_RELATIVE_WORDS, *_CONNECTORS}, key=len, reverse=True)
+_VOCABULARY = sorted({*MONTHS, *_WEEKDAYS_EN, *_WEEKDAYS_ES, *_RELATIVE_WORDS, *_CONNECTORS}, key=len, reverse=True)
 _ORDINAL = r"(?:st|nd|rd|th|º)"
 # A maximal run of date vocabulary read forwards from a word start, and backwards (on the reversed
 # text, so with reversed words and ordinals) from just before one.  These and the scanning patterns
 # below work on lower-cased text: case-sensitive matching is much faster, and equals the
 # case-insensitive patterns' wherever lower-casing keeps every character's place (checked before
 # they are used).
-_RUN_FORWARD = re.compile(r"(?:\W+|(?:" + _trie_regex(_VOCABULARY) + rf"|\d+{_ORDINAL}?)\b)*")
-_RUN_BACKWARD = re.compile(r"(?:\W+|(?:" + _trie_regex([w[::-1] for w in _VOCABULARY]) + r"|(?:ts|dn|dr|ht|º)?\d+)\b)*")
+_RUN_FORWARD = re.compile(r"(?:\W+|(?:" + trie_alternation(_VOCABULARY) + rf"|\d+{_ORDINAL}?)\b)*")
+_RUN_BACKWARD = re.compile(
+    r"(?:\W+|(?:" + trie_alternation([w[::-1] for w in _VOCABULARY]) + r"|(?:ts|dn|dr|ht|º)?\d+)\b)*"
+)
 _COMPILED_LOWER = [(name, re.compile(rx.pattern)) for name, rx in _COMPILED]
 _RELATIVE_LOWER = re.compile(_RELATIVE.pattern)
 # A year as a whole word (what ``_YEAR`` matches between word boundaries); opening with a character
@@ -419,7 +396,6 @@ _RELATIVE_LOWER = re.compile(_RELATIVE.pattern)
 _YEAR_WORD = re.compile(r"[12](?<!\w[12])(?:(?<=1)[89]|(?<=2)0)\d\d(?!\w)")
 # Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.lower`` does not map to one:
 # where they occur the lower-case search could miss a month name, so the whole text is scanned.
-_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
 # Look-ahead the patterns need past a run's end ("(?!\s+agenda)"), with room to spare.
 _LOOKAHEAD = 16
 _WORD_TAIL = re.compile(r"\w*")
@@ -438,7 +414,7 @@ _NEEDS_DEFAULT = _MONTH_WORD  # the day-precision forms, "month" and "month_rang
 @lru_cache(maxsize=1)
 def _anchor_words() -> ahocorasick.Automaton:
     """Month names and relative words, lower case, for one Aho-Corasick pass over the text."""
-    months = ((word, (len(word), _MONTH_WORD)) for word in _MONTHS)
+    months = ((word, (len(word), _MONTH_WORD)) for word in MONTHS)
     relative = ((word, (len(word), _RELATIVE_WORD)) for word in _RELATIVE_WORDS)
     return build_automaton(itertools.chain(months, relative))
 
@@ -498,7 +474,7 @@ def _windows(lowered: str) -> list[tuple[int, int, int]]:
 
 _WORD = re.compile(r"\w+")
 _WEEKDAY_WORDS = frozenset(_WEEKDAYS_EN + _WEEKDAYS_ES)
-_MONTH_WORDS = frozenset(_MONTHS)
+_MONTH_WORDS = frozenset(MONTHS)
 _RELATIVE_NAME = "relative"
 
 
@@ -625,8 +601,8 @@ def _scan(text: str) -> _Scanned:
     miss characters, over ``text`` itself, whole. Cached: an article's text is scanned once
     however many anchors its dates are resolved against.
     """
-    lowered = text.lower()
-    if len(lowered) != len(text) or _CASE_FOLD_OUTLIERS.search(text):
+    lowered = offset_safe_lower(text)
+    if lowered is None:
         patterns = tuple((name, tuple(rx.finditer(text))) for name, rx in _COMPILED)
         return _Scanned(patterns, tuple(_RELATIVE.finditer(text)))
     found = _scan_at_words(lowered, _windows(lowered))
@@ -634,24 +610,39 @@ def _scan(text: str) -> _Scanned:
     return _Scanned(patterns, tuple(found[-1]))
 
 
-_WHOLE_DATE_KINDS = ("iso", "numeric", "dmy", "mdy")
-_WHOLE = [(name, rx) for name, rx in _COMPILED if name in _WHOLE_DATE_KINDS]
+# A day written before its month (and a year after, or "on" before), or after the month with a year:
+# the forms in which a number is certainly meant as a day. "March 45 people" is a count, not a date.
+_DAY_FIRST = re.compile(
+    rf"\b(?:on\s+(?:the\s+)?)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?(?P<m>{_MONTH})"
+    rf"(?P<y>,?\s+(?:de\s+)?(?:19|20)\d{{2}})?\b",
+    re.IGNORECASE,
+)
+_MONTH_FIRST = re.compile(
+    rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b", re.IGNORECASE
+)
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def parse_date_text(s: str) -> date | None:
-    """The first complete (day, month and year) date written in ``s``, or ``None``.
-
-    Reads page date lines: "6 June, 2019", "June 6, 2019", "Tue, 12/18/2018 - 08:58",
-    "2019-03-08", "April 12th, 2020", "Date Publish: 25 January 2017", "25 de enero de 2017".
-    """
-    best: tuple[int, date] | None = None
-    for name, rx in _WHOLE:
-        for m in rx.finditer(s):
-            if name in ("dmy", "mdy") and not m.group("y"):
+def impossible_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of dates written in ``text`` that cannot exist ("45 March 2019", "on 31 April", "February
+    30, 2020"): :func:`find_dates` skips them, and a fact dated by one must say so, not take another date."""
+    found = []
+    for rx in (_DAY_FIRST, _MONTH_FIRST):
+        for m in rx.finditer(text):
+            if rx is _DAY_FIRST and not (m.group("y") or m.group(0).lower().startswith("on")):
                 continue
-            mention = _mention_from_match(name, m, None)
-            if mention is not None and mention.start is not None:
-                if best is None or m.start() < best[0]:
-                    best = (m.start(), mention.start)
-                break
-    return best[1] if best else None
+            month = MONTHS.get(m.group("m").lower().rstrip("."))
+            day = int(m.group("d"))
+            if month is None:
+                continue
+            year = re.search(r"(?:19|20)\d{2}", m.group(0))
+            leap = year is None or _is_leap(int(year.group(0)))
+            last = 29 if month == 2 and leap else 28 if month == 2 else _DAYS_IN_MONTH[month - 1]
+            if not 1 <= day <= last:
+                start = m.start("d") if rx is _DAY_FIRST else m.start("m")
+                found.append((start, m.end()))
+    return sorted(found)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

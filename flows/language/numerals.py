@@ -21,21 +21,22 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import ahocorasick
+import polars as pl
 
-from flows.language.text import build_automaton
+from flows.language.text import build_automaton, offset_safe_lower, trie_alternation
 from flows.reference import read_seed
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000}  # fmt: skip
+
+def _grammar_words(kind: str) -> dict[str, int]:
+    """The number words of one kind the grammar reads (``number_words`` seed, ``in_grammar``)."""
+    rows = read_seed("number_words").filter((pl.col("kind") == kind) & (pl.col("in_grammar") == "true"))
+    return {word: int(value) for word, value in rows.select("word", "value").iter_rows()}
+
+
+# One vocabulary for the grammar and the checks (dbt_project/seeds/number_words.csv)
+_UNITS = _grammar_words("unit")  # zero .. nineteen
+_TENS = _grammar_words("ten")  # twenty .. ninety
+_SCALES = _grammar_words("scale")  # hundred .. trillion
 
 _UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
 _TENS_RE = "|".join(_TENS)
@@ -43,17 +44,19 @@ _TENS_RE = "|".join(_TENS)
 _W_SMALL = rf"(?:(?:{_TENS_RE})(?:[- ](?:{_UNIT_RE}))?|(?:{_UNIT_RE}))"
 _W_HUNDREDS = rf"(?:(?:{_UNIT_RE}|a)\s+hundred(?:\s+(?:and\s+)?{_W_SMALL})?)"
 _W_LT1000 = rf"(?:{_W_HUNDREDS}|{_W_SMALL})"
-_W_NUMBER = rf"(?:a\s+(?:thousand|million|billion)\b|{_W_LT1000}(?:\s+(?:thousand|million|billion)(?:,?\s+(?:and\s+)?{_W_LT1000}(?!\s+(?:thousand|million|billion)))?)?|a\s+dozen|dozen)"  # noqa: E501
+_W_NUMBER = rf"(?:(?:{_UNIT_RE}|a)\s+dozen\b|a\s+(?:thousand|million|billion)\b|{_W_LT1000}(?:\s+(?:thousand|million|billion)(?:,?\s+(?:and\s+)?{_W_LT1000}(?!\s+(?:thousand|million|billion)))?)?|a\s+dozen|dozen)"  # noqa: E501
 
 _SPACE_GROUP = "[ \u00a0\u202f]"
 _DIGITS = (
-    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d|\d)"  # 1,195  1,195.50
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:{_SPACE_GROUP}\d{{3}})*(?:\.\d+)?(?![\d,]\d|\d)"  # 1,195  1,195.50  5,700 000
     r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.]\d|\d)"  # 1.234.567 (Spanish style, unambiguous)
     rf"|\d{{1,3}}(?:{_SPACE_GROUP}\d{{3}})+(?![\d,.]\d|\d)"  # 24 000
     r"|\d+,\d{1,2}(?=\s*(?:%|per\s?cent))"  # 36,5 % (decimal comma, only before a percent)
+    r"|\d{1,3},\d{1,2}(?=\s*(?:million|billion|thousand|lakhs?|crores?)\b)"  # 1,5 million (and before a scale)
     r"|\d+(?:\.\d+)?)"  # 1195  2.5
 )
-_SCALE_WORD = r"(?:million|billion|trillion|thousand|mn|bn|m)\b"
+# "lakh" (100,000) and "crore" (10,000,000): the Indian numbering system's scale words
+_SCALE_WORD = r"(?:million|billion|trillion|thousand|lakhs?|crores?|mn|bn|m)\b"
 _PERCENT = r"(?:\s?%|\s*per\s?cent\b|\s*percent\b|\s*pct\b|\s*percentage\s+points?\b)"
 
 
@@ -83,7 +86,7 @@ def _currencies() -> tuple[dict[str, str], str, str]:
         return (
             "(?:(?:"
             + trie_alternation(words).replace(r"\ ", r"\s+")
-            + r")(?!\w)"
+            + r")(?![^\W\d_])"  # a code may touch its digits: "USD1 million"
             + ("|" + trie_alternation(signs) if signs else "")
             + ")"
         )
@@ -112,10 +115,11 @@ def _grammar() -> re.Pattern[str]:
     b = _number_core("b")
     bd = _number_core("bd", words=False)
     pattern = rf"""
-        (?<![\w$€£¥])
+        (?<![\w$€£¥₹₦₱৳₴₺₫฿₩₪₽₸₾₵₡₲₮₭])
         (?:(?P<cur1>{cur_prefix})\s*)?
         (?:(?P<between>between|from)\s+)?
-        (?:(?P<frac>(?:(?P<fnum>one|a|two|three)[\s-]+)?(?P<fden>half|thirds?|quarters?)\b)|{a})
+        (?:(?P<big>(?:half\s+a|(?:a|one|three)\s+quarters?\s+of\s+a)\s+(?:million|billion))\b
+          |(?P<frac>(?:(?P<fnum>one|a|two|three)[\s-]+)?(?P<fden>half|thirds?|quarters?)\b)|{a})
         (?P<apct>{_PERCENT})?
         (?:
             \s*[-–—]\s*(?:(?P<cur1c>{cur_prefix})\s*)?{bd}
@@ -127,33 +131,10 @@ def _grammar() -> re.Pattern[str]:
     return re.compile(pattern, re.VERBOSE)
 
 
-def trie_alternation(phrases: list[str]) -> str:
-    """A regex matching any of ``phrases`` (literal text), factored as a trie.
-
-    Python's ``re`` tries a flat alternation branch by branch at every position; sharing
-    prefixes makes one pass over a text many times faster.
-    """
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
-        return body + ("?" if ends and branches else "")
-
-    return emit(trie)
-
-
-_DIGIT_ANCHOR = re.compile(r"[0-9$€£¥][0-9]*")
+# Digits and the currency signs a number may open with (the signs of the count_currencies seed)
+_DIGIT_ANCHOR = re.compile(r"[0-9$€£¥₹₦₱৳₴₺₫฿₩₪₽₸₾₵₡₲₮₭][0-9]*")
 # Currency codes and letter-led signs are written in capitals ("USD", "NOK", "US$", "C$").
-_CODE_ANCHOR = re.compile(r"[A-Z](?:[A-Z]{0,2}\$|[A-Z]{2}\b)")
+_CODE_ANCHOR = re.compile(r"[A-Z](?:[A-Z]{0,2}\$|[A-Z]{2}(?![^\W\d_]))")
 _ANCHOR_WORDS = (*_UNITS, *_TENS, "dozen", "half", "third", "thirds", "quarter", "quarters", "between",
                  "from",
                  "hundred", "thousand", "million", "billion")  # fmt: skip
@@ -189,12 +170,6 @@ def _anchors(text: str, low: str, start: int, end: int) -> list[int]:
     return spots
 
 
-def lower_same_length(text: str) -> str | None:
-    """``text.lower()`` when lower-casing keeps every offset, else None (rare: "İ" -> "i̇")."""
-    low = text.lower()
-    return low if len(low) == len(text) else None
-
-
 @dataclass(slots=True)
 class NumberMatch:
     """A number expression found in text.
@@ -222,7 +197,7 @@ _QUALIFIER_PHRASES = {
     "approx": "about|around|some|nearly|almost|approximately|approx.|approx|an estimated|estimated|roughly"
               "|close to|circa|ca.|just under|just over|approaching|an approximate|an average of",
     "min": "more than|over|at least|exceeding|in excess of|upwards of|greater than|above|no fewer than"
-           "|no less than|a minimum of|well over|beyond|higher than|over a|more then",
+           "|no less than|a minimum of|well over|beyond|higher than|over a|more then|exceeded|exceeds|surpassed|topped",
     "max": "up to|less than|fewer than|under|below|a maximum of|at most|no more than|not more than"
            "|lower than",
 }  # fmt: skip
@@ -266,6 +241,7 @@ _LIST_JOINERS = frozenset("and & , - – to".split())
 _BEFORE_CUES = _ID_CUES | _MONTH_WORDS | _AGE_PREPS | _LIST_JOINERS | {"the", "aged", "age", "ages", "of", "in"}
 _DIGIT_TOKEN = re.compile(r"^[+(]?\d+\)?$")
 _DAY_AFTER_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?![,.]\d)")
+_YEAR_AFTER_MONTH = re.compile(r"(?:19|20)\d\d\b(?![,.]\d)")
 _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?,?$")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d$")
 
@@ -275,7 +251,7 @@ def words_to_number(words: str) -> float:
     """The value of an English number phrase ("one hundred and twenty" -> 120.0, "a dozen" -> 12.0)."""
     tokens = re.split(r"[\s,-]+", words.lower().strip())
     if tokens[-1] == "dozen":
-        return 12.0
+        return 12.0 * _UNITS.get(tokens[0], 1)  # "a dozen", "two dozen"
     total = 0
     current = 0
     for tok in tokens:
@@ -295,6 +271,36 @@ def words_to_number(words: str) -> float:
     return float(total + current)
 
 
+def _word_scale(words: str) -> int:
+    """The scale word ending a number in words ("four million" -> 1,000,000), else 0."""
+    last = words.lower().split()[-1]
+    return _SCALES.get(last, 0) if last != "hundred" else 0
+
+
+_SHORT_SCALES = {"m": 1e6, "mn": 1e6, "bn": 1e9, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
+
+
+@lru_cache(maxsize=1)
+def _counted_words() -> frozenset[str]:
+    """Plural and singular forms of the counted nouns of the ``count_nouns`` seed (one word, not measures)."""
+    words = {r["noun"].lower() for r in seed_rows("count_nouns") if r["unit"] != "none" and " " not in r["noun"]}
+    return frozenset(words | {w + "s" for w in words} | {"people", "children", "women", "men"})
+
+
+_WORD_AFTER = re.compile(r"\s+([a-z]+)")
+
+
+def _counted_word_after(text: str, end: int) -> bool:
+    """True when a counted noun ("people", "migrants") follows ``end``, maybe after one adjective."""
+    m = _WORD_AFTER.match(text, end)
+    if m is None:
+        return False
+    if m.group(1) in _counted_words():
+        return True
+    m2 = _WORD_AFTER.match(text, m.end())
+    return m2 is not None and m2.group(1) in _counted_words()
+
+
 def _digits_value(raw: str, scale: str | None) -> float:
     """The value of a digit string with its separators and an optional scale word."""
     if raw.isdigit():
@@ -303,7 +309,7 @@ def _digits_value(raw: str, scale: str | None) -> float:
         s = _separated_digits(raw)
     value = float(s)
     if scale:
-        value *= {"m": 1e6, "mn": 1e6, "bn": 1e9}.get(scale.lower(), _SCALES.get(scale.lower(), 1))
+        value *= _SHORT_SCALES.get(scale.lower(), _SCALES.get(scale.lower(), 1))
     return value
 
 
@@ -377,10 +383,16 @@ def _excluded_by_after(text: str, end: int) -> bool:
     if (w1 == "in" or (w1 == "out" and w2 == "of")) and words[-1][:1].isdigit():
         return True  # a ratio: "1 in 5 children", "3 out of 10"
     # one word between the number and the unit: "20 consecutive years", "four more months"
-    return w2 in _TIME_UNITS and w0[-1:] not in ",;:" and w1 not in ("per", "a", "an", "each", "every")
+    return (
+        w2 in _TIME_UNITS
+        and w0[-1:] not in ",;:"
+        and w1 not in ("per", "a", "an", "each", "every", "this", "last", "next", "that")
+    )
 
 
-def _excluded_by_before(text: str, start: int, is_word: bool, last_words: list[str] | None = None) -> bool:
+def _excluded_by_before(
+    text: str, start: int, is_word: bool, last_words: list[str] | None = None, currency: bool = False
+) -> bool:
     """True when the words before ``start`` make the number a date, age, phone/law number or id.
 
     ``last_words`` may pass ``_last_words(text, start)`` when the caller has it already.
@@ -399,24 +411,31 @@ def _excluded_by_before(text: str, start: int, is_word: bool, last_words: list[s
     if last.isalpha() and last not in _BEFORE_CUES:
         # a plain word no rule below looks at (most numbers): only list numbering is left to test
         return not is_word and _list_numbering(text, start)
+    bracketed = False
     if not last and len(words) >= 2:
         last = words[-2].strip("(:")
         words = words[:-1]
-    if last in _ID_CUES or last.rstrip(".:") in _ID_CUES:
-        return True
+        bracketed = True  # "21 (20 men": a bracket opened after a count, not a phone number's area code
+    if (last in _ID_CUES or last.rstrip(".:") in _ID_CUES) and not _GROUPED.match(text, start):
+        return True  # "hotline 155", "Goal 8"; but "targets 8,000 families": no identifier has groups
     if last.rstrip(".,") in _MONTH_WORDS or (last == "the" and len(words) > 1 and words[-2] in _MONTH_WORDS):
         # "May 22", "on June the 5"; but "Since January, 3,000 people": no day has a thousands separator
-        return is_word or bool(_DAY_AFTER_MONTH.match(text, start))
+        # ... and "July 2021": a month's year
+        return is_word or bool(_DAY_AFTER_MONTH.match(text, start) or _YEAR_AFTER_MONTH.match(text, start))
     if last in ("aged", "age", "ages") or (last == "of" and len(words) > 1 and words[-2] in ("age", "ages")):
         return True
     if last in _AGE_PREPS and len(words) > 1 and words[-2] in _AGE_NOUNS:
         return True  # "children under 5"
-    if not is_word and _DIGIT_TOKEN.match(last):
+    if not is_word and not currency and not bracketed and _DIGIT_TOKEN.match(last):
         return True  # a run of digit groups ("+41 22 717 9111", "(502) 2414 7400") is a phone number
     if (
         last in ("in", "of")
         and len(words) >= 2
-        and (_DIGIT_TOKEN.match(words[-2]) or words[-2] in _UNITS or (words[-2] == "out" and len(words) >= 3))
+        and (
+            _DIGIT_TOKEN.match(words[-2])
+            or words[-2] in _UNITS
+            or (words[-2] == "out" and len(words) >= 3 and (_DIGIT_TOKEN.match(words[-3]) or words[-3] in _UNITS))
+        )
     ):
         return True  # the base of a ratio: "1 in 5 children", "3 out of 10"
     # a date list: "May 22 and 27", "8, 15 and 20 March" is caught after; "May 8, 20"
@@ -433,6 +452,7 @@ def _excluded_by_before(text: str, start: int, is_word: bool, last_words: list[s
     return not is_word and _list_numbering(text, start)
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)")
 _LIST_NUMBER = re.compile(r"\d+[.)]\s")
 
 
@@ -454,7 +474,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, lowered: str
     """
     end = len(text) if end is None else end
     table, _, _ = _currencies()
-    low = lowered if lowered is not None and len(lowered) == len(text) else lower_same_length(text)
+    low = lowered if lowered is not None and len(lowered) == len(text) else offset_safe_lower(text)
     if low is None:  # lower-casing moved offsets: slow path, try every position on a copy
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     match = _grammar().match
@@ -472,6 +492,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, lowered: str
         num = _read_match(text, m, table)
         if num is not None:
             found.append(num)
+            pos = min(pos, num.end)  # a match read shorter than it is ("USD 5m to 12 ...") leaves the rest
     return found
 
 
@@ -488,15 +509,22 @@ def _read_match(text: str, m: re.Match[str], table: dict[str, str]) -> NumberMat
         return None
     # the words before the number are read by both the exclusion rules and the qualifier: once
     last_words = _last_words(text, s) if s else []
+    if group("big"):
+        # "half a million", "a quarter of a million": a share of a scale word
+        big = group("big").split()
+        share = 0.5 if big[0] == "half" else (0.75 if big[0] == "three" else 0.25)
+        qualifier, qual_start = _qualifier(text, s, last_words)
+        value = share * _SCALES[big[-1]]
+        return NumberMatch(s, e, value, None, qualifier, qual_start, False, None, True, False, False)
     if group("frac"):
         if _excluded_by_before(text, s, True, last_words):
             return None
         return _fraction(text, m, s, e, last_words)
     a_w, a_d, a_s, b, bd = group("a_w", "a_d", "a_s", "b", "bd")
     is_word = bool(a_w)
-    if _excluded_by_before(text, s, is_word, last_words):
-        return None
     cur1, cur1c, cur1d, cur2, pct, apct = group("cur1", "cur1c", "cur1d", "cur2", "pct", "apct")
+    if _excluded_by_before(text, s, is_word, last_words, currency=bool(cur1)):
+        return None
     currency_tok = cur1 or cur1c or cur1d or cur2
     currency = table.get(" ".join(currency_tok.split())) if currency_tok else None
     is_percent = bool(pct or apct)
@@ -518,11 +546,23 @@ def _read_match(text: str, m: re.Match[str], table: dict[str, str]) -> NumberMat
         if b_scaled and not a_scaled and b_s:
             # "from 5 to 7 million": the scale word applies to both ends
             value *= _digits_value("1", b_s)
+        elif b_w and a_w and value < 1000 <= value_max:
+            # "three to four million": so does a scale word ending a range in words
+            scale = _word_scale(b_w)
+            if scale and value_max >= scale and value < scale:
+                value *= scale
         if value_max <= value:
-            # "24-33" reads as a range only when it rises; "13-30 August" etc. are excluded elsewhere
-            return None
-    if a_s and a_s in ("m", "mn", "bn") and not currency:
-        return None  # "5 m" is metres, not millions, without a currency
+            if b is None or a_w or not a_scaled or b_s:
+                # "24-33" reads as a range only when it rises; "13-30 August" etc. are excluded elsewhere
+                return None
+            # "USD 5m to 12 partners": the number ends before "to"; the second is read on its own
+            e = m.end("apct") if apct else m.end("a")
+            value_max, b_d, pct = None, None, None
+            is_percent = bool(apct)
+            if _excluded_by_after(text, e):
+                return None
+    if a_s == "m" and not currency and not _counted_word_after(text, e):
+        return None  # "5 m" is metres, not millions, without a currency or a counted noun ("3.4m people")
     is_year_like = (
         not currency and not is_percent and not a_s
         and bool(_YEAR_RANGE.match(a_d or ""))

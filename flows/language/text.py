@@ -93,3 +93,42 @@ def build_automaton(items: Iterable[tuple[str, object]]) -> ahocorasick.Automato
         automaton.add_word(key, value)
     automaton.make_automaton()
     return automaton
+
+
+# Characters that re.IGNORECASE and str.lower() treat differently (dotted/dotless i, long s): a
+# pattern run over lower-cased text would not match what it matches over the text itself.
+_CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
+
+
+def offset_safe_lower(text: str) -> str | None:
+    """``text.lower()`` when lower-casing keeps every character offset and matches what a
+    case-insensitive pattern would, so spans found in it are spans of ``text``; else ``None``
+    (rare: "İ" lower-cases to two characters), and the caller takes its slow path."""
+    low = text.lower()
+    if len(low) != len(text) or _CASE_FOLD_OUTLIERS.search(text):
+        return None
+    return low
+
+
+def trie_alternation(phrases: list[str]) -> str:
+    """A regex matching any of ``phrases`` (literal text), factored as a trie.
+
+    Python's ``re`` tries a flat alternation branch by branch at every position; sharing
+    prefixes makes one pass over a text many times faster.
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if ends and branches else "")
+
+    return emit(trie)

@@ -83,6 +83,29 @@ HXL_TAGS: dict[str, str] = {
     "date_precision": "#date+precision",
     # people taking part in an activity are the people it reached
     "participants": "#reached+ind",
+    # figures (fct_figures): one per distinct figure, the row to add up
+    "figure_id": "#meta+id+figure",
+    "story_id": "#meta+id+story",
+    "part_of_figure_id": "#meta+id+figure+parent",
+    "is_subtotal": "#indicator+subtotal",
+    "is_cumulative": "#indicator+cumulative",
+    "has_rounded_headline": "#meta+rounded_headline",
+    "mention_count": "#meta+mentions+num",
+    "article_count": "#meta+articles+num",
+    "count_ids": "#meta+id+count+list",
+    "first_count_id": "#meta+id+count+first",
+    "first_sentence": "#description+sentence",
+    "first_char_start": "#meta+char_start",
+    "first_char_end": "#meta+char_end",
+    # what the checks held back (quarantined_facts)
+    "fact_table": "#meta+table",
+    "fact_id": "#meta+id+fact",
+    "article_title": "#description+title",
+    "article_published_date": "#date+reported",
+    "expectation": "#meta+check",
+    "reason": "#description+reason",
+    "payload": "#meta+payload",
+    "held_back_by_run_id": "#meta+id+run",
 }
 
 

@@ -134,6 +134,27 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
         _create_empty(con, "raw", name, columns)
     for name, columns in AUDIT_TABLES.items():
         _create_empty(con, "audit", name, columns)
+    _add_missing_columns(con, {("raw", n): c for n, c in (RAW_TABLES | RAW_STATE_TABLES).items()})
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, tables: dict[tuple[str, str], dict]) -> None:
+    """A warehouse written by an earlier version gains the columns added since (null in old rows)."""
+    rows = con.execute("select table_schema, table_name, column_name from information_schema.columns").fetchall()
+    have = set(rows)
+    for (schema, name), columns in tables.items():
+        for column, dtype in columns.items():
+            if (schema, name, column) not in have:
+                con.execute(f'alter table {schema}.{name} add column "{column}" {_DUCKDB_TYPES.get(dtype, "varchar")}')
+
+
+_DUCKDB_TYPES = {
+    pl.String: "varchar",
+    pl.Int32: "integer",
+    pl.Int64: "bigint",
+    pl.Float64: "double",
+    pl.Date: "date",
+    pl.Boolean: "boolean",
+}
 
 
 def read_sources(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -93,6 +93,7 @@ def facts_to_frames(facts: list[ArticleFacts]) -> dict[str, pl.DataFrame]:
                     "end_date": e.end_date,
                     "date_precision": e.date_precision,
                     "participants": e.participants,
+                    "date_issue": e.date_issue,
                     "sentence": e.sentence,
                     "char_start": e.char_start,
                     "char_end": e.char_end,

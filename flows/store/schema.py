@@ -77,6 +77,8 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "sentence": pl.String,
         "char_start": pl.Int32,
         "char_end": pl.Int32,
+        # why the event cannot be published as extracted (a written date that does not exist)
+        "date_issue": pl.String,
     },
 }
 
