@@ -55,3 +55,28 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) warehouse/*.duckdb warehouse/docs dbt_project/target dbt_project/logs
+
+# Optional: a Superset dashboard on the warehouse (README "Dashboard (optional)"). Superset gets its own
+# environment (.venv-bi/, ~0.9 GB, from tools/bi/requirements.txt), its own files under
+# warehouse/.superset/, and the warehouse read-only. Not part of `make run` or `make test`.
+BI_VENV   := .venv-bi
+BI_STAMP  := $(BI_VENV)/.installed
+BI_PORT   ?= 8088
+BI_ENV    := SUPERSET_CONFIG_PATH=$(CURDIR)/tools/bi/superset_config.py FLASK_APP=superset
+
+.PHONY: bi bi-serve
+
+$(BI_STAMP): tools/bi/requirements.txt
+	$(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BI_VENV)/bin/python -m pip install --quiet -r tools/bi/requirements.txt
+	touch $(BI_STAMP)
+
+bi: $(BI_STAMP)
+	@test -f "$${PRESSFACTS_WAREHOUSE:-warehouse/pressfacts.duckdb}" || $(MAKE) run
+	$(BI_VENV)/bin/python tools/bi/setup.py
+	@echo "Superset is set up. Start it with:  make bi-serve   (or: $(BI_ENV) $(BI_VENV)/bin/superset run -h 127.0.0.1 -p $(BI_PORT))"
+	@echo "then open http://127.0.0.1:$(BI_PORT)/superset/dashboard/pressfacts/ and log in as $${PRESSFACTS_BI_USER:-admin} (password admin, or PRESSFACTS_BI_PASSWORD as it was at the first make bi)"
+
+bi-serve: $(BI_STAMP)
+	$(BI_ENV) $(BI_VENV)/bin/superset run -h 127.0.0.1 -p $(BI_PORT) --with-threads

@@ -1,4 +1,4 @@
-"""The counts extractor (flows/extract/counts.py) on sentences written for these tests."""
+"""The counts extractor (flows/facts/counts.py) on sentences written for these tests."""
 
 from __future__ import annotations
 

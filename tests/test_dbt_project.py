@@ -71,6 +71,7 @@ STAND_IN_SEEDS = {
     "funder_aliases.csv": "alias,funder_id,match_case\nUSAID,usaid,true\n",
     "event_triggers.csv": "trigger,event_type\nworkshop,training\n",
     "count_units.csv": "word,unit\npeople,persons\n",
+    "number_words.csv": "word,value,kind,in_grammar,language\none,1,unit,true,en\n",
     # the gazetteer with coordinates (tools/build_places.py): a country, its capital, a subdivision,
     # a city with an alternate name, and a name ("Santa Rosa") that is a place in two countries
     "place_coordinates.csv": "place_name,country_iso3,place_kind,admin1_code,admin1_name,latitude,longitude,"

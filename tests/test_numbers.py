@@ -1,4 +1,4 @@
-"""The number grammar (flows/extract/numbers.py) on sentences written for these tests."""
+"""The number grammar (flows/language/numerals.py) on sentences written for these tests."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Number forms added to the grammar (flows/extract/numbers.py); sentences written for these tests."""
+"""Number forms added to the grammar (flows/language/numerals.py); sentences written for these tests."""
 
 import pytest
 
