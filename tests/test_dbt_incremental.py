@@ -31,6 +31,7 @@ MARTS = [
     "fct_counts",
     "fct_events",
     "fct_funding_mentions",
+    "dim_places",
 ]
 FACT_TABLES = ["articles", "country_mentions", "counts", "funding_mentions", "events"]
 RUN_ID = "run-incremental-1"

@@ -72,6 +72,21 @@ STAND_IN_SEEDS = {
     "event_triggers.csv": "trigger,event_type\nworkshop,training\n",
     "count_units.csv": "word,unit\npeople,persons\n",
     "number_words.csv": "word,value,kind,in_grammar,language\none,1,unit,true,en\n",
+    # the gazetteer with coordinates (tools/build_places.py): a country, its capital, a subdivision,
+    # a city with an alternate name, and a name ("Santa Rosa") that is a place in two countries
+    "place_coordinates.csv": "place_name,country_iso3,place_kind,admin1_code,admin1_name,latitude,longitude,"
+    "population,alternate_names,geonames_id,coordinate_source,admin1_match,source\n"
+    "Guatemala,GTM,country,GT-01,Guatemala,14.64072,-90.51327,,,3598132,capital,,ISO 3166-1\n"
+    "Guatemala,GTM,admin1,GT-01,Guatemala,14.64072,-90.51327,,,3598132,largest_city,,ISO 3166-2\n"
+    "Santa Rosa,GTM,admin1,GT-06,Santa Rosa,14.28,-90.30,,,,iso3166_2_latlng,,ISO 3166-2\n"
+    "Guatemala City,GTM,capital,GT-01,Guatemala,14.64072,-90.51327,994938,Ciudad de Guatemala,3598132,geonames,name,"
+    "GeoNames\n"
+    "Quetzaltenango,GTM,city,GT-09,Quetzaltenango,14.83472,-91.51806,180706,Xelaju,3590979,geonames,name,GeoNames\n"
+    "Santa Rosa,USA,city,US-CA,California,38.44047,-122.71443,178127,,5393287,geonames,name,GeoNames\n"
+    "United States,USA,country,US-DC,District of Columbia,38.89511,-77.03637,,,4140963,capital,,ISO 3166-1\n"
+    "Kabul,AFG,capital,AF-KAB,Kabul,34.52813,69.17233,4434550,,1138958,geonames,name,GeoNames\n"
+    "Afghanistan,AFG,country,AF-KAB,Kabul,34.52813,69.17233,,,1138958,capital,,ISO 3166-1\n"
+    "Namibia,NAM,country,NA-KH,Khomas,-22.55941,17.08323,,,3352136,capital,,ISO 3166-1\n",
 }
 
 RUN_ID = "run-test-1"

@@ -175,3 +175,36 @@ def test_scores_stay_above_floors(scored_set):
     got |= {f"acc:{k}": v["accuracy"] for k, v in result["accuracy"].items()}
     low = {m: (got[m], floor) for m, floor in FLOORS[name].items() if got[m] < floor}
     assert not low, f"{name}: below the floors (score, floor): {low}"
+
+
+def test_places_the_facts_name_are_on_the_map(real_warehouse):
+    # marts.dim_places on the real pages: nearly every dateline and event city is placed at a
+    # gazetteer point in the country its fact carries, and every place_id joins
+    warehouse, _ = real_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        named = con.execute(
+            """
+            with facts as (
+                select place_id, upper(dateline_country_iso3) as country_iso3 from marts.dim_articles
+                where dateline_place is not null
+                union all
+                select place_id, upper(country_iso3) from marts.fct_events where city is not null
+            )
+            select p.resolution, p.latitude, p.country_iso3, facts.country_iso3
+            from facts left join marts.dim_places as p using (place_id)
+            """
+        ).fetchall()
+        assert named and all(row[0] is not None for row in named)  # every place_id is in dim_places
+        placed = [row for row in named if row[0] in ("exact", "by_country")]
+        assert len(placed) / len(named) >= 0.9, f"{len(placed)} of {len(named)} places resolved"
+        assert all(lat is not None for _, lat, _, _ in placed)
+        # a place is never moved to another country than the one its fact says
+        moved = [row for row in placed if row[3] is not None and row[2] != row[3]]
+        assert not moved
+        tapachula = con.execute(
+            "select country_iso3, admin1_code, round(latitude) from marts.dim_places where place_name = 'Tapachula'"
+        ).fetchall()
+        assert tapachula == [("MEX", "MX-CHP", 15.0)]
+    finally:
+        con.close()

@@ -39,6 +39,7 @@ def _marts(warehouse) -> dict[str, list[tuple]]:
                 "fct_country_mentions",
                 "fct_funding_mentions",
                 "fct_events",
+                "dim_places",
             )
         }
     finally:
@@ -121,6 +122,18 @@ def test_ids_are_stable_across_runs(runs):
     # b.txt is gone and a.txt changed, so no id survives; but c.txt's id depends on its content only
     assert not first_ids & third_ids
     assert len(third_ids) == 2
+
+
+@pytest.mark.e2e
+def test_incremental_runs_give_the_marts_one_full_run_gives(runs, tmp_path):
+    # the third run rebuilt only the changed articles' rows (and dim_places in full); one run from
+    # scratch on the same folder must give the same rows, place_id and dim_places included
+    fresh = tmp_path / "fresh.duckdb"
+    assert pressfacts_flow(runs["src"], fresh).status == "succeeded"
+    assert _marts(fresh) == runs["marts_third"]
+    # a.txt's and c.txt's datelines are on the map; b.txt's San Pedro Sula left with its article
+    named = {row[2]: row[5] for row in runs["marts_third"]["dim_places"] if row[-1]}  # place_name: admin1
+    assert named == {"Tegucigalpa": "HN-FM", "Tapachula": "MX-CHP"}
 
 
 @pytest.mark.e2e

@@ -54,6 +54,13 @@ EXPECTED = {
     "events by type per month": [(date(2023, 3, 1), "return", 1), (date(2024, 3, 1), "training", 1)],
     # the workshop, funded by Global Affairs Canada
     "funders by number of activities": [("Global Affairs Canada", 1)],
+    # the datelines "Guatemala City, Guatemala", "San Pedro Sula, Honduras", "Tegucigalpa, Honduras": each
+    # the part before the comma, found in the fact's country (place_coordinates.csv, GeoNames points)
+    "articles on a map": [
+        ("Guatemala City", "capital", "GT-01", 14.64072, -90.51327, "exact", 1),
+        ("San Pedro Sula", "city", "HN-CR", 15.50585, -88.02588, "exact", 1),
+        ("Tegucigalpa", "capital", "HN-FM", 14.0818, -87.20681, "exact", 1),
+    ],
 }
 
 
