@@ -150,15 +150,17 @@ def load_state(
     con = duckdb.connect(str(build))
     try:
         replace_state(con, "sources", sources)
-        assign_source_files(con)
-        changed_articles = pl.concat([withdrawn.select("article_id"), extraction.inserted]).unique()
+        renamed = assign_source_files(con)  # a renamed file's articles keep their facts, under the new name
+        changed_articles = pl.concat([withdrawn.select("article_id"), extraction.inserted, renamed]).unique()
         replace_state(con, "changed_articles", changed_articles)
     finally:
         con.close()
     rebuild_all = full_refresh or prior.build_version != build_version()
-    changed = bool(scan.pending or not withdrawn.is_empty() or removed) or rebuild_all
+    changed = bool(scan.pending or not withdrawn.is_empty() or removed or renamed.height) or rebuild_all
     articles_by_file = dict(zip(prior.sources["source_file"], prior.sources["articles"], strict=True))
-    removed_articles = sum(articles_by_file.get(r.source_file) or 0 for r in removed)
+    kept = {r.content_sha256 for r in records if r.status in ("loaded", "unchanged")}
+    gone = [r for r in removed if r.content_sha256 not in kept]  # a renamed file's content is still read
+    removed_articles = sum(articles_by_file.get(r.source_file) or 0 for r in gone)
     return Changes(records + removed, extraction.inserted, rebuild_all, changed, removed_articles)
 
 

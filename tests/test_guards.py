@@ -158,3 +158,27 @@ def test_failed_and_killed_runs_appear_in_the_published_audit(tmp_path, prefect_
     assert statuses == ["killed", "succeeded", "failed", "succeeded"], runs
     assert "would withdraw" in runs[2][2]
     assert not list(unpublished.markers_dir(warehouse).glob("*.json"))
+
+
+@pytest.mark.e2e
+def test_renaming_every_file_keeps_the_facts_under_the_new_names(tmp_path, prefect_harness):
+    """A rename is not a removal: no refusal, the marts name the new files, audit says where they went."""
+    source = tmp_path / "landing"
+    shutil.copytree(SAMPLE_DIR, source)
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    assert main(["--quiet", "run", "--source", str(source), "--warehouse", str(warehouse)]) == 0
+    before = _articles(warehouse)
+    for page in sorted(source.iterdir()):
+        page.rename(page.with_name("renamed-" + page.name))
+    assert main(["--quiet", "run", "--source", str(source), "--warehouse", str(warehouse)]) == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = {r[0] for r in con.execute("select source_file from marts.dim_articles").fetchall()}
+        reasons = [r[0] for r in con.execute(
+            "select reason from audit.files where run_id = (select max(run_id) from audit.runs) and status = 'ignored'"
+        ).fetchall()]  # fmt: skip
+    finally:
+        con.close()
+    assert _articles(warehouse) == before
+    assert names and all(name.startswith("renamed-") for name in names)
+    assert reasons and all("now read from renamed-" in reason for reason in reasons)

@@ -54,13 +54,19 @@ def mark_repeated_text(record: FileRecord, first: str) -> None:
     record.status, record.reason, record.articles = "ignored", same_text_reason(first), 0
 
 
-def removed(source_file: str, content_sha256: str | None, size_bytes: int | None, encoding: str | None) -> FileRecord:
-    """A file that was loaded before and is no longer in the source folder."""
-    return FileRecord(
-        source_file,
-        content_sha256,
-        size_bytes,
-        encoding,
-        "ignored",
-        "no longer in the source folder: its facts were withdrawn from the marts",
+def removed(
+    source_file: str,
+    content_sha256: str | None,
+    size_bytes: int | None,
+    encoding: str | None,
+    now_read_from: str | None = None,
+) -> FileRecord:
+    """A file that was loaded before and is no longer in the source folder; ``now_read_from`` names the
+    file that holds its content now (a rename or a move): then its facts stay, under that name."""
+    reason = (
+        f"no longer in the source folder, but its content is now read from {now_read_from} (renamed or moved): "
+        "its facts stay, under that name"
+        if now_read_from
+        else "no longer in the source folder: its facts were withdrawn from the marts"
     )
+    return FileRecord(source_file, content_sha256, size_bytes, encoding, "ignored", reason)

@@ -317,14 +317,16 @@ def replace_state(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame
     con.execute(f"insert into raw.{name} by name select * from arrow")
 
 
-def assign_source_files(con: duckdb.DuckDBPyConnection) -> None:
-    """Each article's ``source_file`` is the first present file (by path) holding its content."""
-    con.execute(
+def assign_source_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Each article's ``source_file`` is the first present file (by path) holding its content; returns
+    the ``article_id`` of the articles whose file changed (renamed or moved), for the marts to rebuild."""
+    return con.sql(
         """update raw.articles a set source_file = s.source_file
            from (select content_sha256, min(source_file) as source_file from raw.sources
                  where status = 'loaded' group by 1) s
-           where a.content_sha256 = s.content_sha256 and a.source_file <> s.source_file"""
-    )
+           where a.content_sha256 = s.content_sha256 and a.source_file <> s.source_file
+           returning a.article_id"""
+    ).pl()
 
 
 def append_audit(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

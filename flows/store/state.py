@@ -86,8 +86,15 @@ def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> t
                 }
             )
     seen = {r.source_file for r in records}
+    # the file each content is read from now: a removed file whose content another holds was renamed
+    present: dict[str, str] = {}
+    for r in records:
+        if r.status in ("loaded", "unchanged") and r.content_sha256:
+            present.setdefault(r.content_sha256, r.source_file)
     removed = [
-        ledger.removed(name, row["content_sha256"], row["size_bytes"], row["encoding"])
+        ledger.removed(
+            name, row["content_sha256"], row["size_bytes"], row["encoding"], present.get(row["content_sha256"])
+        )
         for name, row in previous.items()
         if name not in seen and row["status"] == "loaded"
     ]
