@@ -256,3 +256,42 @@ def test_csv_export_defuses_spreadsheet_formulas(tmp_path):
     assert all(titles[k].startswith("'") for k in "bcdef")
     assert titles["g"] == "Plain = title"
     assert {r[0]: r[2] for r in table}["a"] == "-5"  # numbers are numbers, not text: left as they are
+
+
+PII_PAGE = """IOM Opens a Migrant Resource Centre in San Salvador
+
+San Salvador - IOM opened a resource centre that will advise 2,000 migrants a year, funded by the European Union.
+
+For more information please contact:
+Ana Example, IOM El Salvador, Tel: +503 2521-0500, Mobile 7012 3456, Email: ana.example@iom.int
+Media: PRESS [at] example [dot] org, press(at)example.org, OFFICE@EXAMPLE.ORG, phone (503) 2234-5678
+"""
+PII_FORMS = [
+    r"[\w.+-]+@[\w-]+\.\w+",  # e-mail, any case
+    r"\w+\s*[\[(]\s*at\s*[\])]\s*\w+",  # obfuscated e-mail
+    r"\d{4}[- ]\d{4}",  # local phone groups
+    r"\+503",
+]
+
+
+@pytest.mark.e2e
+def test_no_personal_data_in_any_exported_file(tmp_path, prefect_harness):
+    """Every form of e-mail and phone number on the page is masked before storage, so no export holds it."""
+    from flows.flow import pressfacts_flow
+
+    src = tmp_path / "landing"
+    src.mkdir()
+    (src / "pii.txt").write_text(PII_PAGE, encoding="utf-8")
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    assert pressfacts_flow(src, warehouse, None).status == "succeeded"
+    files = export_marts(warehouse, tmp_path / "csv", "csv") + export_marts(warehouse, tmp_path / "pq", "parquet")
+    for path in files:
+        if path.suffix == ".parquet":
+            text = "\n".join(str(v) for row in duckdb.sql(f"select * from '{path}'").fetchall() for v in row)
+        else:
+            text = path.read_text(encoding="utf-8")
+        for form in PII_FORMS:
+            assert not re.search(form, text, flags=re.IGNORECASE), f"{path.name}: {form} survives"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [(kept,)] = con.execute("select count(*) from marts.fct_counts where value = 2000").fetchall()
+    assert kept == 1  # the page's own figure is untouched

@@ -142,3 +142,26 @@ def test_an_impossible_date_holds_the_event_back_with_the_reason(tmp_path, prefe
     assert ("events", "45 March 2019 is not a date") in held
     assert not _rows(warehouse, "select * from marts.fct_events where trigger = 'workshop'")
     assert _rows(warehouse, "select * from marts.fct_events where event_type = 'campaign'")  # the rest is published
+
+
+IMPOSSIBLE_PART = """Returns from Mexico continue
+
+Tegucigalpa - IOM helped 5 migrants, 48 of whom were children, return to Honduras on 3 May 2019.
+
+Another 120 migrants received hygiene kits at the reception centre, and 30 officials were trained.
+"""
+
+
+def test_a_part_larger_than_its_whole_is_held_back_with_the_reason(tmp_path, prefect_harness):
+    """The counts grammar used to refuse the link and publish 48 as a standalone count, silently."""
+    src = tmp_path / "landing"
+    src.mkdir()
+    (src / "part.txt").write_text(IMPOSSIBLE_PART)
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    assert pressfacts_flow(src, warehouse, None).status == "succeeded"
+    held = _rows(warehouse, "select fact_table, reason from marts.quarantined_facts")
+    assert any(
+        table == "counts" and reason.startswith("part 48") and "> its whole 5" in reason for table, reason in held
+    )
+    assert not _rows(warehouse, "select * from marts.fct_counts where value = 48")
+    assert _rows(warehouse, "select * from marts.fct_counts where value = 120")
