@@ -1,6 +1,7 @@
 {{
     config(
         materialized='incremental',
+        on_schema_change='fail',
         pre_hook=["{{ delete_changed_articles() }}", "{{ mark_incremental_build() }}"],
     )
 }}
