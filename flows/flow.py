@@ -42,7 +42,7 @@ from flows.store.build import (
 )
 from flows.store.runs import record_run
 from flows.store.state import PriorState, RemovalRefused, plan_sources, read_prior_state, refuse_mass_removal
-from flows.summary import RunSummary, format_markdown
+from flows.summary import ChunkProgress, RunSummary, format_markdown
 from flows.versions import build_version
 
 
@@ -85,6 +85,7 @@ def extract_and_load(build: Path, scan: Prescan, uses_local_pool: bool) -> Extra
     """
     workers = worker_count()
     chunks = chunked(scan.pending, workers)
+    progress = ChunkProgress(get_run_logger(), len(scan.pending), len(chunks))
     seen_text: dict[str, str] = {}
     records: list[FileRecord] = []
     inserted: list[pl.DataFrame] = []
@@ -109,6 +110,7 @@ def extract_and_load(build: Path, scan: Prescan, uses_local_pool: bool) -> Extra
                 for step, spent in result.seconds.items():
                     seconds[step] = seconds.get(step, 0.0) + spent
                 seconds["load"] += time.perf_counter() - began
+                progress.chunk_done(len(result.records))
     finally:
         con.close()
     share_fate(scan, records)

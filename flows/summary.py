@@ -102,6 +102,7 @@ def format_summary(summary: RunSummary, seconds: float) -> str:
         f"  facts     {f.get('fct_counts', 0)} counts, {f.get('fct_country_mentions', 0)} country mentions, "
         f"{f.get('fct_funding_mentions', 0)} funding mentions, {f.get('fct_events', 0)} events",
         f"  checks    {summary.validation}",
+        "  stages    " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in summary.timings.items()),
         f"  warehouse {plain(summary.warehouse)}",
     ]
     if summary.docs_dir is not None:
@@ -164,3 +165,32 @@ def format_markdown(summary: RunSummary) -> str:
         out += ["", "## Files not loaded", "", "| file | status | reason |", "| --- | --- | --- |"]
         out += [f"| {cell(name)} | {status} | {cell(reason)} |" for name, status, reason in summary.refused]
     return "\n".join(out) + "\n"
+
+
+class ChunkProgress:
+    """Extraction's progress for a person watching: a log line per chunk (terminal and Prefect's UI)
+    and, for runs of several chunks, a Prefect progress artifact updated as chunks land."""
+
+    def __init__(self, logger, files: int, chunks: int):
+        self.logger, self.files, self.chunks = logger, files, chunks
+        self.files_done = self.chunks_done = 0
+        self.artifact = None
+        if chunks > 1:
+            from prefect.artifacts import create_progress_artifact
+
+            self.artifact = create_progress_artifact(
+                progress=0.0, key="pressfacts-extraction", description=f"extracting {files:,} files in {chunks} chunks"
+            )
+
+    def chunk_done(self, files: int) -> None:
+        self.files_done += files
+        self.chunks_done += 1
+        if self.chunks > 1:
+            self.logger.info(
+                "extracted chunk %d/%d (%s of %s files)",
+                self.chunks_done, self.chunks, f"{self.files_done:,}", f"{self.files:,}",
+            )  # fmt: skip
+        if self.artifact is not None:
+            from prefect.artifacts import update_progress_artifact
+
+            update_progress_artifact(self.artifact, progress=100.0 * self.files_done / max(1, self.files))

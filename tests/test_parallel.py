@@ -153,3 +153,37 @@ def test_a_local_dask_cluster_of_two_workers_builds_the_same_warehouse(tmp_path,
     assert distributed.extract_processes
     assert f"{socket.gethostname()}:{os.getpid()}" not in distributed.extract_processes
     assert local.extract_processes == [f"{socket.gethostname()}:{os.getpid()}"]  # small batch: in-process
+
+
+@pytest.mark.e2e
+def test_progress_is_reported_per_chunk(tmp_path, monkeypatch, prefect_harness):
+    """A run of several chunks logs each one and keeps a progress artifact in Prefect's UI at 100%."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, LogFilter, LogFilterFlowRunId
+
+    from flows import flow
+
+    monkeypatch.setattr(chunk_module, "MIN_CHUNK_FILES", 2)
+    monkeypatch.setattr(chunk_module, "MAX_CHUNK_FILES", 2)  # the sample's 7 files: 4 chunks
+    summary = flow.pressfacts_flow(SAMPLE_DIR, tmp_path / "wh" / "pressfacts.duckdb")
+    assert summary.status == "succeeded"
+
+    async def read():
+        async with get_client() as client:
+            artifacts = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["pressfacts-extraction"]))
+            )
+            logs = await client.read_logs(
+                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow.CURRENT_FLOW_RUN_ID]))
+            )
+            return artifacts, [log.message for log in logs]
+
+    for _ in range(20):  # logs reach the API in batches
+        artifacts, messages = asyncio.run(read())
+        if any("extracted chunk 4/4 (7 of 7 files)" in m for m in messages):
+            break
+        time.sleep(0.5)
+    assert any("extracted chunk 4/4 (7 of 7 files)" in m for m in messages), messages
+    assert artifacts[-1].type == "progress" and float(artifacts[-1].data) == 100.0
