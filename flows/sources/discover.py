@@ -33,6 +33,7 @@ class FoundFile:
     source_file: str
     skip_reason: str | None = None
     identity: tuple[int, int] | None = None
+    via_link: bool = False  # found through a symbolic link (inside the folder): a real file is preferred
 
 
 # deeper folders are recorded and not walked: no saved press release sits 100 folders down, and a
@@ -113,7 +114,7 @@ def _classify_file(full: Path, root: Path) -> FoundFile:
         return FoundFile(full, rel, f"cannot be examined: {exc.strerror}")
     if not stat.S_ISREG(st.st_mode):
         return FoundFile(full, rel, "not a regular file (pipe, socket or device)")
-    return FoundFile(read_at, rel, identity=(st.st_dev, st.st_ino))
+    return FoundFile(read_at, rel, identity=(st.st_dev, st.st_ino), via_link=read_at is not full)
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -133,7 +133,8 @@ def prescan(
     records: list[FileRecord] = []
     duplicates: dict[str, list[FileRecord]] = {}
     seen: dict[str, str] = {}  # digest -> the first file with it
-    for found in files:
+    # real files first: of a file and a link to it, the file is the source and the link the duplicate
+    for found in sorted(files, key=lambda f: f.via_link):
         if found.skip_reason:
             records.append(FileRecord(found.source_file, None, None, None, "ignored", found.skip_reason))
             continue
