@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        on_schema_change='fail',
-        pre_hook=["{{ delete_changed_articles() }}", "{{ mark_incremental_build() }}"],
-    )
-}}
--- Incremental by article (macros/incremental_by_article.sql): a run rebuilds only the rows of the
+-- Incremental by article (configured in dbt_project.yml): a run rebuilds only the rows of the
 -- articles in raw.changed_articles; a first build or --full-refresh builds every row.
 -- depends_on: {{ source('raw', 'changed_articles') }}
 
