@@ -320,7 +320,6 @@ def pressfacts_flow(
     with warehouse_lock(warehouse):
         for stale in remove_stale_builds(warehouse):
             logger.warning("removed %s, left by a run that did not finish", stale.name)
-        unpublished.mark_started(warehouse, summary.run_id, summary.started_at, source_dir)
         files = discover_task(source_dir)
         prior = read_prior_state(warehouse)
         summary.lap("discover")
@@ -329,6 +328,7 @@ def pressfacts_flow(
             quote(files), quote(prior.contents_to_keep(full_refresh)), quote(loaded_contents(prior.sources))
         )
         summary.lap("read")
+        unpublished.mark_started(warehouse, summary.run_id, summary.started_at, source_dir)
         build = build_path(warehouse, summary.run_id)
         records: list[FileRecord] = list(scan.records)
         try:

@@ -182,3 +182,15 @@ def test_renaming_every_file_keeps_the_facts_under_the_new_names(tmp_path, prefe
     assert _articles(warehouse) == before
     assert names and all(name.startswith("renamed-") for name in names)
     assert reasons and all("now read from renamed-" in reason for reason in reasons)
+
+
+@pytest.mark.e2e
+def test_a_corrupt_published_file_is_refused_clearly_and_left_as_it_is(tmp_path, prefect_harness, capsys):
+    warehouse = tmp_path / "w" / "pressfacts.duckdb"
+    warehouse.parent.mkdir()
+    garbage = b"DUCK" + bytes(range(256)) * 64
+    warehouse.write_bytes(garbage)
+    assert main(["run", "--warehouse", str(warehouse)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be opened" in err and "pressfacts restore" in err
+    assert warehouse.read_bytes() == garbage

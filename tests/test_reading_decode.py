@@ -84,3 +84,12 @@ def test_zero_width_characters_are_removed() -> None:
     page = read_page(text.encode())
     assert page.text == "Honduras receives 300 kits in Tegucigalpa today"
     assert "zero-width" in page.encoding
+
+
+def test_a_soft_hyphen_inside_a_country_name_does_not_hide_it():
+    from flows.articles.decode import read_page
+
+    page = read_page(
+        "Floods in Guate\u00admala\n\nGuatemala City - Rains displaced 300 families in Guate\u00admala.\n".encode()
+    )
+    assert "\u00ad" not in page.text and page.text.count("Guatemala") == 3

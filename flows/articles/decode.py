@@ -312,7 +312,9 @@ def read_page(data: bytes) -> Page:
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # invisible characters that split words for every search (zero-width space, non-joiner, joiner,
 # word joiner, a byte-order mark inside the text); removed before the text is stored
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# invisible format characters that split a word for the extractors: zero-width space, non-joiner, joiner,
+# word joiner, BOM, soft hyphen ("Guate\u00admala" is Guatemala)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 _HIGH_LATIN = re.compile("[\u0080-\u02ff\u2013-\u203a\u20ac\u2122]")

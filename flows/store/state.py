@@ -15,6 +15,10 @@ from flows.store.schema import RAW_STATE_TABLES
 from flows.versions import extractor_version
 
 
+class UnreadableWarehouse(RuntimeError):
+    """The published file cannot be opened: the run refuses, and says how to recover."""
+
+
 @dataclass
 class PriorState:
     """What the published warehouse already holds."""
@@ -37,7 +41,14 @@ def read_prior_state(warehouse: Path) -> PriorState:
     empty = pl.DataFrame(schema=RAW_STATE_TABLES["sources"])
     if not warehouse.exists():
         return PriorState(empty, {}, None)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        raise UnreadableWarehouse(
+            f"the published warehouse {warehouse} cannot be opened ({exc}); nothing was changed. It may be corrupt "
+            "or truncated: `pressfacts restore` publishes the newest kept version (`--list` shows them), or move "
+            "the file aside and run again to rebuild it from the source folder"
+        ) from exc
     try:
         tables = {
             r[0]
