@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.articles.decode import read_page
 from flows.sources.scan import UnreadableFile
@@ -93,3 +95,22 @@ def test_a_soft_hyphen_inside_a_country_name_does_not_hide_it():
         "Floods in Guate\u00admala\n\nGuatemala City - Rains displaced 300 families in Guate\u00admala.\n".encode()
     )
     assert "\u00ad" not in page.text and page.text.count("Guatemala") == 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["Migrants", "returned", "to", "Honduras", "Guatemala", "1,200", "officials"]),
+                   min_size=12, max_size=40),
+    strays=st.lists(st.tuples(st.integers(0, 1000), st.sampled_from(["\x00", "\x01", "\x07", "\x1b", "\x7f",
+                                                                     "\u200b", "\u00ad"])), max_size=3),  # more is binary
+)  # fmt: skip
+def test_stray_control_bytes_never_lose_a_word(words, strays):
+    """A few stray control or invisible characters between words: every word still reads as written."""
+    from flows.articles.decode import read_page
+
+    gaps = [" "] * (len(words) - 1)
+    for where, stray in strays:
+        gaps[where % len(gaps)] += stray
+    noisy = "".join(w + g for w, g in zip(words, [*gaps, ""], strict=True))
+    page = read_page(noisy.encode("utf-8"))
+    assert page.text.split() == words

@@ -310,6 +310,9 @@ def read_page(data: bytes) -> Page:
 # characters below U+0020 other than tab, line feed, form feed and carriage return, and the C1
 # controls U+0080-U+009F (what random bytes read as Latin-1 are full of)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# C0 controls and DEL left in a page that is text (C1 ones may be mis-decoded bytes that the
+# mojibake repair reads back, so they stay)
+_STRAY_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
 # invisible characters that split words for every search (zero-width space, non-joiner, joiner,
 # word joiner, a byte-order mark inside the text); removed before the text is stored
 # invisible format characters that split a word for the extractors: zero-width space, non-joiner, joiner,
@@ -355,6 +358,9 @@ def _read_uncompressed(data: bytes) -> Page:
     if _ZERO_WIDTH.search(text):
         text = _ZERO_WIDTH.sub("", text)
         encoding += " (zero-width characters removed)"
+    if _STRAY_CONTROLS.search(text):  # a few, or the page was refused above: they would split or hide words
+        text = _STRAY_CONTROLS.sub("", text)
+        encoding += " (control characters removed)"
     text, repaired = repair_mojibake(text)
     if repaired:
         encoding += f" (mojibake repaired: {repaired} character{'s' if repaired > 1 else ''})"
