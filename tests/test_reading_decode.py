@@ -102,10 +102,10 @@ def test_a_soft_hyphen_inside_a_country_name_does_not_hide_it():
     words=st.lists(st.sampled_from(["Migrants", "returned", "to", "Honduras", "Guatemala", "1,200", "officials"]),
                    min_size=12, max_size=40),
     strays=st.lists(st.tuples(st.integers(0, 1000), st.sampled_from(["\x00", "\x01", "\x07", "\x1b", "\x7f",
-                                                                     "\u200b", "\u00ad"])), max_size=3),  # more is binary
+                                                                     "\u200b", "\u00ad"])), max_size=3),  # more: binary
 )  # fmt: skip
 def test_stray_control_bytes_never_lose_a_word(words, strays):
-    """A few stray control or invisible characters between words: every word still reads as written."""
+    """A few stray control or invisible characters between words (more is binary): every word still reads."""
     from flows.articles.decode import read_page
 
     gaps = [" "] * (len(words) - 1)
