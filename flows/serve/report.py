@@ -431,10 +431,7 @@ def timeline_svg(
 
 def _table(caption: str, header: list[str], rows: list[list[object]]) -> str:
     """The chart's numbers as a table, folded away in a <details> under the chart."""
-    head = "".join(el("th", _e(h), scope="col") for h in header)
-    body = "".join(el("tr", "".join(el("td", _e(c)) for c in row)) for row in rows)
-    table = el("table", el("caption", _e(caption)) + el("thead", el("tr", head)) + el("tbody", body))
-    return el("details", el("summary", "Data table") + table)
+    return el("details", el("summary", "Data table") + _table_open(caption, header, rows))
 
 
 def _table_open(caption: str, header: list[str], rows: list[list[object]]) -> str:
