@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import time
 from pathlib import Path
 
-from flows import __version__
+from flows import __version__, interrupts
 from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, configure_prefect
 from flows.summary import format_summary
 
@@ -191,13 +190,12 @@ def _run(args: argparse.Namespace) -> int:
     warehouse = args.warehouse.resolve()
     docs = (args.docs or warehouse.parent / "docs").resolve()
     began = time.perf_counter()
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         # a server that a Ctrl-C in the terminal does not kill mid-run; Prefect read its settings when
         # imported, so it is told here too, not only through the environment (which workers inherit)
-        with temporary_settings(updates={PREFECT_API_URL: ensure_api_server()}):
+        with interrupts.handled(), temporary_settings(updates={PREFECT_API_URL: ensure_api_server()}):
             summary = flow.pressfacts_flow(
                 args.source.resolve(),
                 warehouse,
@@ -205,24 +203,23 @@ def _run(args: argparse.Namespace) -> int:
                 full_refresh=args.full_refresh,
                 allow_removals=args.allow_removals,
             )
+    except Exception as exc:
+        if interrupts.received() is None:  # the flow logged the details; say it plainly and fail
+            print(f"pressfacts: run failed: {exc}", file=sys.stderr)
+            print(f"pressfacts: the published warehouse {warehouse} is unchanged", file=sys.stderr)
+            return 1
+        return _interrupted(flow.CURRENT_FLOW_RUN_ID, warehouse)  # the signal reached us as a query's error
     except KeyboardInterrupt:
-        _mark_cancelled(flow.CURRENT_FLOW_RUN_ID)
-        print(f"pressfacts: interrupted; the published warehouse {warehouse} is unchanged", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the flow logged the details; say it plainly and fail
-        print(f"pressfacts: run failed: {exc}", file=sys.stderr)
-        print(f"pressfacts: the published warehouse {warehouse} is unchanged", file=sys.stderr)
-        return 1
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        return _interrupted(flow.CURRENT_FLOW_RUN_ID, warehouse)
     text = format_summary(summary, time.perf_counter() - began)
     print(text.splitlines()[0] if args.quiet else text)
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM ends a run as Ctrl-C does."""
-    raise KeyboardInterrupt(f"signal {signum}")
+def _interrupted(flow_run_id: str | None, warehouse: Path) -> int:
+    _mark_cancelled(flow_run_id)
+    print(f"pressfacts: interrupted; the published warehouse {warehouse} is unchanged", file=sys.stderr)
+    return 130
 
 
 def _mark_cancelled(flow_run_id: str | None) -> None:

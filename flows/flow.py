@@ -19,6 +19,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows import interrupts
 from flows.chunks import ChunkResult, chunked, drop_repeated_texts
 from flows.runners import local_pool, make_task_runner, ordered_window, run_chunk, worker_count
 from flows.serve.docs import build_docs, write_docs_index
@@ -361,6 +362,9 @@ def pressfacts_flow(
             unpublished.forget(warehouse, [*earlier, summary.run_id])
             summary.lap("publish")
         except Exception as exc:
+            if interrupts.received() is not None:  # a signal that reached us as a query's or a pool's error
+                _abandon_interrupted(build, warehouse, summary.run_id)
+                raise
             summary.status, summary.message = "failed", f"{type(exc).__name__}: {exc}"
             logger.error("run %s failed: %s; the published warehouse is unchanged", summary.run_id, summary.message)
             unpublished.mark_ended(warehouse, summary.run_id, "failed", summary.message)
@@ -372,9 +376,14 @@ def pressfacts_flow(
                 discard_build(build, keep_as=None if isinstance(exc, RemovalRefused) else failed_copy)
             raise
         except BaseException:  # Ctrl-C, SIGTERM (Prefect's TerminationSignal): nothing published, nothing kept
-            unpublished.mark_ended(warehouse, summary.run_id, "interrupted", "interrupted (Ctrl-C or SIGTERM)")
-            discard_build(build)
+            _abandon_interrupted(build, warehouse, summary.run_id)
             raise
     _publish_artifact(summary)
     logger.info("run %s published %s", summary.run_id, warehouse)
     return summary
+
+
+def _abandon_interrupted(build: Path, warehouse: Path, run_id: str) -> None:
+    """An interrupted run publishes nothing and keeps no copy; its marker says it was interrupted."""
+    unpublished.mark_ended(warehouse, run_id, "interrupted", "interrupted (Ctrl-C or SIGTERM)")
+    discard_build(build)

@@ -16,7 +16,7 @@ FLOWS = Path(__file__).resolve().parent.parent / "flows"
 
 # Stages in the order data travels; a stage may import earlier stages and the foundations only.
 STAGES = ("sources", "language", "articles", "facts", "store", "checks", "serve")
-FOUNDATIONS = {"flows", "flows.settings", "flows.reference", "flows.versions"}
+FOUNDATIONS = {"flows", "flows.settings", "flows.reference", "flows.versions", "flows.interrupts"}
 # Orchestration: the chunk's work, where chunks run, the run summary, the flow, its deployment, the CLI.
 ORCHESTRATION = {"flows.chunks", "flows.runners", "flows.summary", "flows.flow", "flows.schedule", "flows.cli"}
 

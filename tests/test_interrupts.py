@@ -1,0 +1,59 @@
+"""A signal is an interruption whatever exception carries it out of the frame it lands in."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# DuckDB checks for pending signals while a query runs and turns the handler's KeyboardInterrupt into
+# its own RuntimeError("Query interrupted"): the case that made a Ctrl-C look like a failed run.
+CHILD = textwrap.dedent(
+    """
+    import sys, duckdb
+    from flows import interrupts
+    con = duckdb.connect()
+    try:
+        with interrupts.handled():
+            print("querying", flush=True)
+            con.execute("select count(*) from range(1000000000000) a").fetchall()
+    except BaseException as exc:
+        print(type(exc).__name__, interrupts.received(), flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_a_duckdb_query_is_recorded_as_an_interruption(signum):
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout.readline().strip() == "querying"
+    time.sleep(0.5)  # well inside the query
+    child.send_signal(signum)
+    out, _ = child.communicate(timeout=30)
+    name, received = out.split()
+    assert name in {"RuntimeError", "KeyboardInterrupt"}  # which one depends on where the signal lands
+    assert int(received) == signum
+
+
+def test_outside_the_block_the_previous_handlers_are_back():
+    from flows import interrupts
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with interrupts.handled():
+        assert signal.getsignal(signal.SIGINT) is not before[0]
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    assert interrupts.received() is None
