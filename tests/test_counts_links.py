@@ -78,6 +78,27 @@ def test_but_some_n_remain_refers_back() -> None:
     assert counts[700].unit == "persons"
 
 
+def test_an_amount_added_to_a_running_total_is_a_part_of_it() -> None:
+    counts = _counts("With this further EUR 3 million, the total support of Norway to the plan reaches EUR 11 million.")
+    assert counts[3_000_000].part_of_count_id == counts[11_000_000].count_id
+    counts = _counts("Another 450 people went home this week, bringing the total number of returnees to 6,200.")
+    assert counts[450].part_of_count_id == counts[6200].count_id
+
+
+def test_a_total_that_is_only_another_amount_is_not_a_whole() -> None:
+    counts = _counts("The fund gave USD 2 million for shelter and a total of USD 5 million for health.")
+    assert counts[2_000_000].part_of_count_id is None
+    counts = _counts("With USD 9 million more, the total reaches USD 4 million in grants.")  # smaller: no total of it
+    assert counts[9_000_000].part_of_count_id is None
+
+
+def test_an_even_share_is_a_part_of_the_amount_it_splits() -> None:
+    counts = _counts("Canada pledged CAD 3 million for three projects. The grant gives CAD 1 million to each project.")
+    assert counts[1_000_000].part_of_count_id == counts[3_000_000].count_id
+    other = _counts("Canada pledged USD 3 million. The grant gives CAD 1 million to each project.")
+    assert other[1_000_000].part_of_count_id is None  # another currency: not a share of it
+
+
 # --- country ---------------------------------------------------------------------------------------
 
 

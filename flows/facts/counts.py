@@ -453,6 +453,7 @@ def extract_counts(article: Article, countries: list[CountryMention]) -> list[Co
             sentence_mentions = _sentence_mentions(mentions, mention_starts, s0, s1)
         item = _count_for(article, num, s0, s1, in_sentence, found, demonym_spans, sentence_mentions, cues)
         if item is not None:
+            _link_to_total(text, item, in_sentence)
             in_sentence.append(item)
             found.append(item)
     return [f.count for f in found]
@@ -600,6 +601,7 @@ def _count_for(
             or _listed_sibling_whole(before, unit, in_sentence, found)
             or _bracketed_whole(text, num, in_sentence)
             or (_opener_whole(text, s0, num, found) if unit == "persons" else None)
+            or (_shared_whole(text, num, s1, found) if unit == "money" else None)
         )
     if (
         whole is not None
@@ -823,7 +825,13 @@ def _level_subject(text: str, s0: int, num: NumberMatch, demonym_spans: Sequence
     # ("... has exceeded 10 million")
     if _LEVEL_VERB.search(gap[-40:]) or _LEVEL_VERB.search(text, max(phrase.end, num.start - 40), num.start):
         return phrase
+    if _BRINGING_BEFORE.search(text, window, opener.start()) and _TO_GAP.fullmatch(gap):
+        return phrase  # "..., bringing the total number of returnees to 6,200"
     return None
+
+
+_BRINGING_BEFORE = re.compile(r"\bbr(?:ing|ings|inging|ought)\s+(?:the|its|their|our)\s+(?:total\s+)?$", re.IGNORECASE)
+_TO_GAP = re.compile(r"\s+to\s+", re.IGNORECASE)
 
 
 def _predicate(text: str, start: int, s1: int, demonym_spans: Sequence[tuple[int, int]]) -> _Phrase | None:
@@ -883,6 +891,51 @@ def _bracketed_whole(text: str, num: NumberMatch, in_sentence: Sequence[_Found])
         return None
     prev = in_sentence[-1].count
     return in_sentence[-1] if _PAREN_OPEN.fullmatch(text, prev.char_end, num.qual_start) else None
+
+
+# "EUR 1 million to each programme", "USD 500,000 each": one share of an amount split evenly.
+_EACH_AFTER = re.compile(r"\s*(?:(?:to|for|in)\s+)?each\b", re.IGNORECASE)
+
+
+def _shared_whole(text: str, num: NumberMatch, s1: int, found: Sequence[_Found]) -> _Found | None:
+    """The amount an even share is a part of: "The Netherlands pledged EUR 2 million to two
+    programmes. ... EUR 1 million to each programme" -> the latest earlier amount in the same
+    currency at least twice as large."""
+    if not _EACH_AFTER.match(text, num.end, s1):
+        return None
+    for f in reversed(found):
+        if f.count.unit == "money" and f.count.currency == num.currency:
+            return f if f.count.value >= 2 * num.value else None
+    return None
+
+
+# "..., the total contribution of Germany to IOM Iraq reaches", "..., bringing the total to": the
+# words between an amount and the running total it adds to (a later, larger count of the same kind).
+_TOTAL_BETWEEN = re.compile(
+    r"\b(?:the|its|their|our|his|her|bringing|brings|bring|brought)\s+(?:[\w'’-]+\s+)?total\b[^.;:()]{0,120}?"
+    r"\b(?:reach(?:es|ed)?|to|at|stands?\s+at|stood\s+at|amounts?\s+to|amounted\s+to|totals?|totall?ed|is|was)"
+    r"\s+(?:(?:some|about|around|over|more\s+than|nearly|almost|approximately|a\s+total\s+of)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _link_to_total(text: str, item: _Found, in_sentence: Sequence[_Found]) -> None:
+    """Make the amount just before a running total a part of it: "With these additional EUR 7
+    million, the total contribution reaches EUR 18 million" -> 7 million is a part of 18 million."""
+    if not in_sentence or item.count.unit == "percent":
+        return
+    prev = in_sentence[-1]
+    c = prev.count
+    if (
+        c.part_of_count_id is not None
+        or c.unit != item.count.unit
+        or c.currency != item.count.currency
+        or c.value >= item.count.value
+        or not _TOTAL_BETWEEN.search(text, c.char_end, item.count.char_start)
+    ):
+        return
+    c.part_of_count_id = item.count.count_id
+    prev.is_part = True
 
 
 def _opener_whole(text: str, s0: int, num: NumberMatch, found: Sequence[_Found]) -> _Found | None:
