@@ -226,7 +226,8 @@ def _copy_in_storage_version(source: Path, target: Path) -> None:
     con = connect_build(target)
     try:
         con.execute(f"attach {_sql_string(str(source))} as old (read_only)")
-        con.execute(f"copy from database old to {_sql_string(con.execute('select current_database()').fetchone()[0])}")
+        here = con.execute("select current_database()").fetchone()[0]
+        con.execute(f"copy from database old to {_sql_identifier(here)}")
         con.execute("detach old")
     finally:
         con.close()
@@ -234,6 +235,10 @@ def _copy_in_storage_version(source: Path, target: Path) -> None:
 
 def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_identifier(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
 
 
 def _create_empty(con: duckdb.DuckDBPyConnection, schema: str, name: str, columns: dict) -> None:

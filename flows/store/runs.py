@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from flows.sources.ledger import FileRecord
-from flows.store.build import append_audit
+from flows.store.build import append_audit, connect_build, ensure_schemas
 from flows.store.schema import AUDIT_TABLES
 from flows.versions import extractor_version
 
@@ -22,8 +22,9 @@ _MARTS = ("fct_counts", "fct_country_mentions", "fct_funding_mentions", "fct_eve
 
 def record_run(build: Path, summary: RunSummary, records: list[FileRecord]) -> None:
     """The run and its files in ``audit``; for a run that succeeded, the marts' sizes in ``summary``."""
-    con = duckdb.connect(str(build))
+    con = connect_build(build)
     try:
+        ensure_schemas(con)  # a run that failed before its build was set up still gets its record
         if records:
             files = pl.DataFrame(
                 [{"run_id": summary.run_id, **r.__dict__} for r in records],
