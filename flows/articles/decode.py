@@ -321,6 +321,7 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 _HIGH_LATIN = re.compile("[\u0080-\u02ff\u2013-\u203a\u20ac\u2122]")
+_WHITESPACE = re.compile(r"\s")
 
 
 def _random_bytes(head: str) -> bool:
@@ -328,9 +329,9 @@ def _random_bytes(head: str) -> bool:
     characters are accented letters and signs (text in any Latin-script language has a few per
     cent; CJK and other scripts are not in that range)."""
     n = len(head.strip())
-    if n < 16:
+    if n < 16 or head.count(" ") * 40 >= n:  # plain spaces alone are enough: words (the usual case)
         return False
-    spaces = sum(c.isspace() for c in head)
+    spaces = len(_WHITESPACE.findall(head))  # the characters str.isspace() accepts
     return spaces * 40 < n and len(_HIGH_LATIN.findall(head)) * 4 > n
 
 

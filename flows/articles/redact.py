@@ -25,8 +25,12 @@ _LABEL = r"[A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?"
 _TLD = r"[A-Za-z]{2,24}"
 _BRACKETED_AT = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
 _BRACKETED_DOT = r"\s*[\[({<]\s*dot\s*[\])}>]\s*"
+# Every form starts with the local part, and a match found inside a run of local-part characters is
+# also found from the run's start (leftmost wins): trying only run starts, the lookbehind, keeps the
+# scan linear instead of re-reading each word from every letter.
 _EMAIL = re.compile(
-    "|".join(
+    r"(?<![\w.+-])(?:"
+    + "|".join(
         (
             rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})*\.{_TLD}",  # name@domain.org
             # name [at] domain [dot] org, name (at) domain.org
@@ -34,10 +38,12 @@ _EMAIL = re.compile(
             # name at domain dot org (the "dot" word at least once: "met at iom.int" stays text)
             rf"{_LOCAL}\s+at\s+{_LABEL}(?:(?:\s+dot\s+|\.){_LABEL})*\s+dot\s+{_TLD}\b",
         )
-    ),
+    )
+    + ")",
     re.IGNORECASE,
 )
-_EMAIL_HINT = re.compile(r"@|\bat\b", re.IGNORECASE)
+# what each form cannot do without: an @, a bracketed "at", or the word "dot" (the spelled-out form)
+_EMAIL_HINT = re.compile(r"@|[\[({<]\s*at\s*[\])}>]|\bdot\b", re.IGNORECASE)
 
 # A candidate phone number: an optional +country code, then digits separated by spaces, dots,
 # dashes or brackets, at least 7 digits in all.
@@ -75,8 +81,10 @@ def _mask_digits(s: str) -> str:
 
 
 def _international_spans(text: str) -> list[tuple[int, int]]:
-    """Where libphonenumber finds a possible international number (written with + or 00)."""
-    if "+" not in text and "00" not in text:
+    """Where libphonenumber finds a possible international number (written with +)."""
+    # with no region to assume, libphonenumber reads only numbers written with a plus (or a full-width
+    # one); "00" followed by a country code is found by the shape rules below
+    if "+" not in text and "\uff0b" not in text:
         return []
     spans = []
     for m in phonenumbers.PhoneNumberMatcher(text, None, leniency=phonenumbers.Leniency.POSSIBLE):
