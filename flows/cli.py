@@ -178,14 +178,19 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     configure_prefect()
     try:
-        from flows.runners import ensure_api_server, task_runner_kind, worker_count
+        from flows.runners import start_api_server, task_runner_kind, worker_count
 
         if task_runner_kind() == "dask":
             worker_count()  # a bad setting fails here, before any server starts
-        from flows import flow
     except ValueError as exc:
         print(f"pressfacts: {exc}", file=sys.stderr)
         return 2
+    # a temporary Prefect server takes seconds to start: the imports the run needs happen meanwhile
+    api = start_api_server()
+    from flows import flow
+
+    if api.starting is not None:
+        flow.import_later_stages()
 
     warehouse = args.warehouse.resolve()
     docs = (args.docs or warehouse.parent / "docs").resolve()
@@ -195,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
 
         # a server that a Ctrl-C in the terminal does not kill mid-run; Prefect read its settings when
         # imported, so it is told here too, not only through the environment (which workers inherit)
-        with interrupts.handled(), temporary_settings(updates={PREFECT_API_URL: ensure_api_server()}):
+        with interrupts.handled(), temporary_settings(updates={PREFECT_API_URL: api.wait()}):
             summary = flow.pressfacts_flow(
                 args.source.resolve(),
                 warehouse,

@@ -257,6 +257,17 @@ def check_and_build(
         summary.lap("docs")
 
 
+def import_later_stages() -> None:
+    """Import what validation and dbt need (Great Expectations ~2 s, dbt ~1 s), for a caller that is
+    waiting anyway (for Prefect's temporary server to start); otherwise the stages import them when
+    first needed. In the calling thread: imports in a thread beside a running flow could deadlock."""
+    import great_expectations  # noqa: F401
+    from dbt.adapters.duckdb import DuckDBAdapter  # noqa: F401 - dbt loads its adapter per invocation
+
+    import flows.checks.gate  # noqa: F401
+    import flows.store.dbt_runner  # noqa: F401
+
+
 def _uses_local_pool() -> bool:
     """Whether chunk tasks run in this process's threads (then they need the local worker pool);
     under a Dask task runner they run on the cluster's workers."""

@@ -93,27 +93,122 @@ def make_task_runner(kind: str | None = None, workers: int | None = None) -> Any
 
 
 def ensure_api_server() -> str | None:
-    """The Prefect API this process's flow runs report to: ``PREFECT_API_URL`` when set, else a local
-    temporary server started here (once, stopped at exit), exported to child processes; returns it.
+    """The Prefect API this process's flow runs report to, ready to use; see :func:`start_api_server`."""
+    return start_api_server().wait()
 
-    Prefect's own temporary server runs in this process's group, so a Ctrl-C in the terminal kills
-    it together with the run, which then spends a minute failing to report; this one runs in a
-    session of its own (the terminal's Ctrl-C does not reach it) and dies with this process. The
-    Dask runner needs it too: without ``PREFECT_API_URL`` every worker would start a server.
+
+class ApiServer:
+    """The Prefect API a run reports to: one already up (``url`` set, nothing to wait for), or a
+    :class:`TemporaryServer` starting in the background (``wait`` returns when it answers)."""
+
+    def __init__(self, url: str, starting: TemporaryServer | None = None) -> None:
+        self.url, self.starting = url, starting
+
+    def wait(self) -> str:
+        if self.starting is not None:
+            from prefect.logging import get_logger  # logged now: Prefect's logging is set up once it is imported
+
+            get_logger().info(
+                "Starting temporary server on %s (a long-lived one saves this: `pressfacts serve`)",
+                self.starting.api_url.removesuffix("/api"),
+            )
+            self.starting.wait_ready()
+            self.url = self.starting.api_url  # another port if the first was taken meanwhile
+            self.starting = None
+        return self.url
+
+
+def start_api_server() -> ApiServer:
+    """``PREFECT_API_URL`` when set; else the long-lived local server when it answers
+    (``PRESSFACTS_LOCAL_SERVER``, `pressfacts serve`'s); else a temporary server, started here in the
+    background (once, stopped at exit) and exported to child processes. The caller can do its own
+    imports while the server starts, and calls ``wait()`` before the flow.
+
+    The temporary server is the one Prefect itself would start for a flow with no API (the same
+    ``uvicorn`` command as ``prefect.server.api.server.SubprocessASGIServer``: ephemeral mode, no UI,
+    no background services), started without importing Prefect's server in this process (~1.4 s),
+    and in a session of its own: a Ctrl-C in the terminal does not kill it mid-run, and it dies with
+    this process. The Dask runner needs it too: without ``PREFECT_API_URL`` every worker would start
+    a server.
     """
     if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
+        return ApiServer(os.environ["PREFECT_API_URL"])
     local = os.environ.get(LOCAL_SERVER_ENV, DEFAULT_LOCAL_SERVER)
-    if local and _healthy(local):  # `make serve` / `prefect server start` left one up: ~10 s saved
+    if local and _healthy(local):  # `make serve` / `prefect server start` left one up: its start-up saved
         os.environ["PREFECT_API_URL"] = local
-        return local
+        return ApiServer(local)
     import atexit
 
-    server = _DetachedServer()
+    server = TemporaryServer()
+    os.environ["PREFECT_API_URL"] = server.api_url  # before Prefect is imported (start() logs through it)
     server.start()
     atexit.register(server.stop)
-    os.environ["PREFECT_API_URL"] = server.api_url
-    return server.api_url
+    return ApiServer(server.api_url, server)
+
+
+class TemporaryServer:
+    """Prefect's API server in a child process on a free local port, for the length of one run."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        self.process: Any = None
+
+    def start(self) -> None:
+        import subprocess
+        import sys
+
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        env.pop("PREFECT_API_URL", None)
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"),
+                *("--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"),
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_detach_and_die_with_parent,
+        )
+
+    def wait_ready(self) -> None:
+        """Return when the server answers; a clear error when it exits or does not answer in time
+        (``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``, set to 120 s by :mod:`flows.settings`)."""
+        timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS") or 120)
+        deadline = time.monotonic() + timeout
+        while not _healthy(self.api_url, timeout=1.0):
+            if self.process.poll() == 3:  # uvicorn could not bind: another process took the port meanwhile
+                self.port = _free_port()
+                self.api_url = os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{self.port}/api"
+                self.start()
+                continue
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Prefect's temporary server exited with code {self.process.returncode}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"Prefect's temporary server did not answer within {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        from prefect.logging import get_logger
+
+        get_logger().info("Stopping temporary server on %s", self.api_url.removesuffix("/api"))
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - TimeoutExpired: it is killed instead
+            self.process.kill()
+            self.process.wait()
+
+
+def _free_port() -> int:
+    """A local port free now (as Prefect's own temporary server finds one)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def start_local_server(log_dir: Path, timeout: float = 180) -> str:
@@ -168,30 +263,6 @@ def _detach_and_die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the server is stopped at exit instead
         pass
-
-
-def _DetachedServer():  # noqa: N802 - a class made on first use: importing Prefect's server costs ~1 s
-    from prefect.server.api import server as prefect_server
-
-    class DetachedServer(prefect_server.SubprocessASGIServer):
-        def _run_uvicorn_command(self):
-            real = prefect_server.subprocess
-
-            class _Subprocess:  # the module as Prefect sees it, with a Popen that detaches the child
-                def __getattr__(self, name):
-                    return getattr(real, name)
-
-                @staticmethod
-                def Popen(*args, **kwargs):  # noqa: N802
-                    return real.Popen(*args, preexec_fn=_detach_and_die_with_parent, **kwargs)
-
-            prefect_server.subprocess = _Subprocess()
-            try:
-                return super()._run_uvicorn_command()
-            finally:
-                prefect_server.subprocess = real
-
-    return DetachedServer()
 
 
 # The pool chunk tasks hand their work to, in the flow process of a local run; None elsewhere
