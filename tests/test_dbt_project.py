@@ -7,6 +7,7 @@ tiny stand-in CSVs; the last test builds the real project once its seeds are the
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -342,6 +343,19 @@ def test_docs_site_is_generated_as_one_static_page(built: Built, tmp_path: Path)
 
 
 @pytest.mark.e2e
+def test_docs_after_a_full_build_reuse_its_compiled_sql(built: Built, tmp_path: Path) -> None:
+    """The flow's docs step skips dbt's compile (the full build just compiled every node): the page
+    still shows each model's compiled SQL and the catalog still lists every mart."""
+    run_dbt_docs(
+        built.warehouse, tmp_path / "docs", project_dir=built.project, build_dir=built.build_dir, compile=False
+    )
+    manifest = json.loads((tmp_path / "docs" / "manifest.json").read_text(encoding="utf-8"))
+    assert "from" in manifest["nodes"]["model.pressfacts.fct_counts"]["compiled_code"].lower()
+    catalog = json.loads((tmp_path / "docs" / "catalog.json").read_text(encoding="utf-8"))
+    assert {"model.pressfacts.fct_counts", "model.pressfacts.dim_articles"} <= set(catalog["nodes"])
+
+
+@pytest.mark.e2e
 def test_quarantine_only_in_the_audit_history_holds_nothing_back(tmp_path: Path) -> None:
     # audit.quarantine keeps every validation's rows; only raw.quarantine (the current set) holds back
     project = make_project(tmp_path)
@@ -380,6 +394,22 @@ def test_broken_input_fails_the_build_naming_each_failed_test(tmp_path: Path) ->
         assert failing_test in message
     # the fact that was fine is untouched: the failure is the tests', not the models'
     assert query(warehouse, "select count(*) from marts.fct_counts") == [(2,)]
+
+
+@pytest.mark.e2e
+def test_a_null_in_a_required_mart_column_fails_its_model(tmp_path: Path) -> None:
+    """Required columns are NOT NULL constraints of the marts' contracts (checked by DuckDB as rows are
+    written, not by a test node per column): a null stops the build, naming the model and column."""
+    rows = fact_rows()
+    rows["counts"][0]["value"] = None
+    project = make_project(tmp_path)
+    warehouse = tmp_path / "pressfacts.duckdb"
+    write_warehouse(warehouse, rows)
+    with pytest.raises(DbtBuildError) as failure:
+        run_dbt_build(warehouse, project_dir=project, build_dir=tmp_path / "build")
+    message = str(failure.value)
+    assert "model.pressfacts.fct_counts" in message
+    assert "NOT NULL" in message and "value" in message
 
 
 @pytest.mark.parametrize("seed", sorted((DBT_PROJECT_DIR / "seeds").glob("*.csv")), ids=lambda p: p.name)

@@ -31,6 +31,18 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 WAREHOUSE_ENV_VAR = "PRESSFACTS_WAREHOUSE"  # read by dbt_project/profiles.yml
 
+# What an incremental build runs: the tables fed by the raw facts (rebuilt, or for the marts keyed
+# by article, only the changed articles' rows) and every data test downstream of the raw facts. The
+# rest is the last build's and cannot have changed, since the caller full-refreshes whenever the dbt
+# project, seeds, suites or extractor did: the seeds, the tables made of seeds alone (dim_countries,
+# the place names), and the views (a view is its SQL; the SQL is the same, and so are its rows' inputs
+# but the raw facts, which it reads when queried). Unit tests test the SQL alone.
+INCREMENTAL_SELECTION = (
+    "source:raw+,config.materialized:incremental",
+    "source:raw+,config.materialized:table",
+    "source:raw+,resource_type:test",
+)
+
 # Statuses of a node result that mean the build failed (skipped: an upstream node failed).
 _FAILED_STATUSES = frozenset({"error", "fail", "runtime error", "skipped"})
 
@@ -79,12 +91,12 @@ def run_dbt_build(
     With ``full_refresh`` (``--full-refresh``) every seed is reloaded, every mart rebuilt and every
     row tested. Without it the build is incremental: the marts keyed by article delete and rebuild
     only the articles listed in ``raw.changed_articles`` (inserted or withdrawn by this run), their
-    data tests check only those rows (plus the keys they could collide with), the small marts are
-    rebuilt whole, and the seeds are not reloaded nor the unit tests re-run (they test the SQL alone).
-    That is exact only if the dbt project, its seeds, the validation suites and the extractor are
-    those of the warehouse's last build: the caller must pass ``full_refresh=True`` whenever any of
-    them changed. A warehouse missing any seed table or
-    mart (a first build) is built in full whatever ``full_refresh`` says.
+    data tests check only those rows (plus the keys they could collide with), the other tables fed by
+    the raw facts are rebuilt whole, and nothing else runs (:data:`INCREMENTAL_SELECTION`). That is
+    exact only if the dbt project, its seeds, the validation suites and the extractor are those of
+    the warehouse's last build: the caller must pass ``full_refresh=True`` whenever any of them
+    changed. A warehouse missing any seed or model (a first build) is built in full whatever
+    ``full_refresh`` says.
 
     No dbt vars change between runs, so dbt's partial parsing holds when ``build_dir`` is reused.
     Raises :class:`DbtBuildError` naming every failed node and its message when anything fails;
@@ -92,12 +104,10 @@ def run_dbt_build(
     """
     build_dir = build_dir or default_build_dir(warehouse, project_dir)
     args = ["build", *_common_args(project_dir, build_dir)]
-    if full_refresh or not _has_every_seed_and_mart(warehouse, project_dir):
+    if full_refresh or not _has_every_seed_and_model(warehouse, project_dir):
         args.append("--full-refresh")
     else:
-        # the seeds are those the last (passing) build loaded and tested: skip loading them again;
-        # unit tests check the models' SQL on fixed inputs, and the SQL is the last build's too
-        args += ["--exclude", "resource_type:seed", "resource_type:unit_test"]
+        args += ["--select", *INCREMENTAL_SELECTION, "--exclude", "resource_type:unit_test"]
     started = time.perf_counter()
     outcome = _invoke(args, warehouse)
     elapsed = time.perf_counter() - started
@@ -113,21 +123,24 @@ def run_dbt_build(
     )
 
 
-def _has_every_seed_and_mart(warehouse: Path, project_dir: Path) -> bool:
-    """True when ``warehouse`` holds a table for every seed CSV and every mart model of the project.
+def _has_every_seed_and_model(warehouse: Path, project_dir: Path) -> bool:
+    """True when ``warehouse`` holds a table or view for every seed CSV and every model of the project
+    (an incremental build reuses the seeds, the views and the seed-only tables as they are).
 
     The schema names are the folders' ``+schema`` in dbt_project.yml (generate_schema_name uses
-    them as they are). Opens the file read-only and closes it before dbt opens it.
+    them as they are: models/<folder>/ -> <folder>). Opens the file read-only and closes it before
+    dbt opens it.
     """
     if not Path(warehouse).exists():
         return False
     wanted = {("reference", p.stem) for p in (project_dir / "seeds").glob("*.csv")}
-    wanted |= {("marts", p.stem) for p in (project_dir / "models" / "marts").glob("*.sql")}
+    wanted |= {(p.parent.name, p.stem) for p in (project_dir / "models").glob("*/*.sql")}
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         present = set(
             con.execute(
-                "select schema_name, table_name from duckdb_tables() where schema_name in ('reference', 'marts')"
+                "select schema_name, table_name from duckdb_tables() "
+                "union all select schema_name, view_name from duckdb_views() where not internal"
             ).fetchall()
         )
     finally:
@@ -172,14 +185,18 @@ def run_dbt_docs(
     *,
     project_dir: Path = DBT_PROJECT_DIR,
     build_dir: Path | None = None,
+    compile: bool = True,
 ) -> Path:
     """Generate the dbt docs site for ``warehouse`` into ``out_dir``; returns the page to open.
 
     The page is dbt's ``static_index.html`` (manifest and catalog inlined, so it opens from disk
     without a server); ``index.html``, ``manifest.json`` and ``catalog.json`` are copied beside it.
+    ``compile=False`` reuses the compiled SQL of the manifest a full ``dbt build`` just left in
+    ``build_dir`` (~2 s saved); only the catalog is read from the warehouse.
     """
     build_dir = build_dir or default_build_dir(warehouse, project_dir)
-    args = ["docs", "generate", "--static", *_common_args(project_dir, build_dir)]
+    args = ["docs", "generate", "--static", *([] if compile else ["--no-compile"])]
+    args += _common_args(project_dir, build_dir)
     outcome = _invoke(args, warehouse)
     if not outcome.success:
         raise DbtBuildError(_describe_failure(outcome, []))
