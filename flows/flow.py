@@ -251,7 +251,7 @@ def check_and_build(
         # dbt's docs describe models and columns, not data: rebuild them only when the project changed
         # (or they are missing); the GX pages are rebuilt every run
         if rebuilt_docs or not (summary.docs_dir / "dbt" / "static_index.html").exists():
-            build_docs(build, warehouse, summary.docs_dir, get_run_logger())
+            build_docs(build, warehouse, summary.docs_dir, get_run_logger(), compiled=changes.rebuild_all)
         else:
             write_docs_index(summary.docs_dir)
         summary.lap("docs")

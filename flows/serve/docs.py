@@ -7,13 +7,21 @@ from html import escape
 from pathlib import Path
 
 
-def build_docs(build: Path, published: Path, docs_dir: Path, logger: logging.Logger | logging.LoggerAdapter) -> None:
+def build_docs(
+    build: Path,
+    published: Path,
+    docs_dir: Path,
+    logger: logging.Logger | logging.LoggerAdapter,
+    *,
+    compiled: bool = False,
+) -> None:
     """dbt's docs site beside the GX Data Docs, from the build (never the published file, which
-    readers may hold); a docs failure is logged, not fatal: the docs are a by-product."""
+    readers may hold); a docs failure is logged, not fatal: the docs are a by-product. ``compiled``:
+    the run's dbt build was a full one, so its manifest already holds every node's compiled SQL."""
     from flows.store.dbt_runner import run_dbt_docs
 
     try:
-        run_dbt_docs(build, docs_dir / "dbt", build_dir=published.parent / ".dbt")
+        run_dbt_docs(build, docs_dir / "dbt", build_dir=published.parent / ".dbt", compile=not compiled)
         write_docs_index(docs_dir)
     except Exception as exc:  # noqa: BLE001 - reported, and the run goes on
         logger.warning("could not build the docs in %s: %s", docs_dir, exc)
