@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 
@@ -22,7 +23,7 @@ from flows.articles.model import Article
 from flows.facts.funders import article_limit, article_sentences, find_alias_matches, load_registry
 from flows.facts.model import Count, CountryMention, Event, FundingMention
 from flows.language.dates import DateMention, find_dates, impossible_dates
-from flows.language.text import build_automaton, offset_safe_lower
+from flows.language.text import build_automaton, finditer_at, literal_offsets, offset_safe_lower
 from flows.reference import read_seed
 
 # A plan, guide or study becomes a launch when the sentence presents or releases it.
@@ -209,11 +210,16 @@ _CHAIR_TAKEN = re.compile(
     r"(?:[\w-]+\s+){0,2}?(?P<t>presidency|chair(?:manship)?)\b",
     re.IGNORECASE,
 )
+# Each with the literals (lower case) one of which every match starts with: matches are tried only there.
 _GRAMMAR_TRIGGERS = (
-    (_FACILITY, Trigger("service place", "assistance", None)),
-    (_AID_PROJECT, Trigger("aid project", "assistance", None)),
-    (_AWARENESS_WALK, Trigger("awareness walk", "campaign", None)),
-    (_CHAIR_TAKEN, Trigger("chair taken", "other", None)),
+    (
+        _FACILITY,
+        Trigger("service place", "assistance", None),
+        ("open", "inaugurat", "establish", "set", "rebuil", "rehabilitat", "construct", "buil"),
+    ),
+    (_AID_PROJECT, Trigger("aid project", "assistance", None), ("project", "program")),
+    (_AWARENESS_WALK, Trigger("awareness walk", "campaign", None), ("walk", "march", "run", "race")),
+    (_CHAIR_TAKEN, Trigger("chair taken", "other", None), ("assum", "tak", "took", "hand")),
 )
 
 
@@ -240,13 +246,20 @@ class _Span:
 
 
 def _with_grammar_triggers(
-    text: str, limit: int, sentences: tuple[tuple[int, int], ...], in_sentence: list[list]
+    text: str, limit: int, sentences: tuple[tuple[int, int], ...], in_sentence: list[list], lowered: str | None
 ) -> None:
     """Add the triggers :data:`_GRAMMAR_TRIGGERS` find to each sentence's (sorted) trigger list, where no
-    lexicon trigger already covers them."""
+    lexicon trigger already covers them.
+
+    ``lowered``: :func:`offset_safe_lower` of ``text[:limit]`` (``None``: every offset is tried).
+    """
     sent_starts = [a for a, _ in sentences]
-    for pattern, trig in _GRAMMAR_TRIGGERS:
-        for g in pattern.finditer(text, 0, limit):
+    for pattern, trig, literals in _GRAMMAR_TRIGGERS:
+        if lowered is None:
+            matches: Iterable[re.Match[str]] = pattern.finditer(text, 0, limit)
+        else:
+            matches = finditer_at(pattern, text, literal_offsets(lowered, literals, limit), limit)
+        for g in matches:
             a, b = g.span("t")
             k = bisect_right(sent_starts, a) - 1
             if k < 0 or b > sentences[k][1]:
@@ -281,6 +294,9 @@ def _org_triggers() -> frozenset[str]:
     )
 
 
+_UNSET: Any = object()
+
+
 @lru_cache(maxsize=1)
 def _first_words() -> ahocorasick.Automaton:
     """The first word of every trigger phrase, lower case: a trigger can only start where one does."""
@@ -288,10 +304,13 @@ def _first_words() -> ahocorasick.Automaton:
     return build_automaton((word, len(word)) for word in first)
 
 
-def _trigger_starts(text: str, limit: int) -> list[int] | None:
-    """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may."""
-    head = text[:limit]
-    lowered = offset_safe_lower(head)
+def _trigger_starts(text: str, limit: int, lowered: str | None = _UNSET) -> list[int] | None:
+    """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may.
+
+    ``lowered``, when given, is ``offset_safe_lower(text[:limit])``.
+    """
+    if lowered is _UNSET:
+        lowered = offset_safe_lower(text[:limit])
     if lowered is None:
         return None
     return sorted({end - length + 1 for end, length in _first_words().iter(lowered)})
@@ -656,9 +675,10 @@ def extract_events(
     text = article.text
     limit = article_limit(text)
     sentences = article_sentences(text, limit)
-    starts = _trigger_starts(text, limit)
+    lowered = offset_safe_lower(text[:limit])
+    starts = _trigger_starts(text, limit, lowered)
     in_sentence: list[list] = _sentence_trigger_matches(text, sentences, starts)
-    _with_grammar_triggers(text, limit, sentences, in_sentence)
+    _with_grammar_triggers(text, limit, sentences, in_sentence, lowered)
     if not any(in_sentence):
         _link([], [], counts, funders)
         return []

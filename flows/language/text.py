@@ -132,3 +132,34 @@ def trie_alternation(phrases: list[str]) -> str:
         return body + ("?" if ends and branches else "")
 
     return emit(trie)
+
+
+def literal_offsets(lowered: str, literals: Iterable[str], end: int) -> list[int]:
+    """Sorted offsets where one of ``literals`` (lower case) is written in ``lowered[:end]``.
+
+    ``lowered`` is :func:`offset_safe_lower` of the text: a case-insensitive pattern that can only
+    start with one of ``literals`` can only match at these offsets (see :func:`finditer_at`).
+    """
+    found: set[int] = set()
+    for literal in literals:
+        i = lowered.find(literal, 0, end)
+        while i >= 0:
+            found.add(i)
+            i = lowered.find(literal, i + 1, end)
+    return sorted(found)
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, offsets: list[int], end: int) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, 0, end)`` for a pattern whose matches are never empty and start only at
+    ``offsets`` (sorted): ``pattern.match`` is tried there alone, so a scan of every offset is saved.
+
+    ``match(text, p, end)`` sees the text before ``p`` (``\\b`` and look-behinds), as ``finditer`` does.
+    """
+    pos = 0
+    for p in offsets:
+        if p < pos:
+            continue
+        m = pattern.match(text, p, end)
+        if m is not None:
+            yield m
+            pos = m.end()

@@ -1,0 +1,72 @@
+"""Literal prefilters in front of regexes find what the regexes alone find (texts built for these tests)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.facts.events import _GRAMMAR_TRIGGERS
+from flows.language import dates
+from flows.language.text import finditer_at, literal_offsets, offset_safe_lower
+
+_PHRASES = (
+    "opened two new water systems", "SET UP the legal counselling centres", "the rebuilding of the clinic",
+    "Inaugurated shelters", "a project which will aim to support", "programmes to help", "Programs that assist",
+    "walks against", "Marches Against", "races against", "took over the rotating presidency", "assumed the chair",
+    "handed over the chairmanship", "on the 31 April", "45 March 2019", "February 30, 2020", "Sept. 31, 2021",
+    "31 de junio de 2021", "On 0 May", "on 29 February 1999", "20 19", "Sub-project to support",
+    "\u017fet up centres", "\u0130naugurated hubs", "ta\u212aes over the chair", "taken", "setting",
+)  # fmt: skip
+_WORDS = ("IOM", "the", "of", "and", "in", "Panama", "2018", "12", "people", "settlement", "brand", "overrun")
+_GAPS = (" ", "  ", "\n", ", ", ". ", "-", "", "(", ")")
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_PHRASES) | st.sampled_from(_WORDS), max_size=30))
+    gaps = draw(st.lists(st.sampled_from(_GAPS), min_size=len(words), max_size=len(words)))
+    return "".join(g + w for g, w in zip(gaps, words, strict=True))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(), st.integers(min_value=0, max_value=400))
+def test_grammar_triggers_tried_only_at_their_literals_match_as_finditer(text: str, cut: int) -> None:
+    limit = min(cut, len(text))
+    lowered = offset_safe_lower(text[:limit])
+    for pattern, _, literals in _GRAMMAR_TRIGGERS:
+        plain = [m.span("t") for m in pattern.finditer(text, 0, limit)]
+        if lowered is None:
+            continue
+        fast = [m.span("t") for m in finditer_at(pattern, text, literal_offsets(lowered, literals, limit), limit)]
+        assert fast == plain
+
+
+def _plain_impossible(text: str) -> list[tuple[int, int]]:
+    found = []
+    for rx in (dates._DAY_FIRST, dates._MONTH_FIRST):
+        for m in rx.finditer(text):
+            if rx is dates._DAY_FIRST and not (m.group("y") or m.group(0).lower().startswith("on")):
+                continue
+            month = dates.MONTHS.get(m.group("m").lower().rstrip("."))
+            day = int(m.group("d"))
+            if month is None:
+                continue
+            year = re.search(r"(?:19|20)\d{2}", m.group(0))
+            leap = year is None or dates._is_leap(int(year.group(0)))
+            last = 29 if month == 2 and leap else 28 if month == 2 else dates._DAYS_IN_MONTH[month - 1]
+            if not 1 <= day <= last:
+                found.append((m.start("d") if rx is dates._DAY_FIRST else m.start("m"), m.end()))
+    return sorted(found)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts())
+def test_impossible_dates_prefilter_keeps_every_span(text: str) -> None:
+    assert dates.impossible_dates(text) == _plain_impossible(text)
+
+
+def test_impossible_dates_examples() -> None:
+    for text in ("It opened on 31 April.", "On the 30 February people met.", "February 30, 2020 and 45 March 2019"):
+        assert dates.impossible_dates(text) == _plain_impossible(text) != []
