@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from flows.facts.events import _GRAMMAR_TRIGGERS
 from flows.language import dates
-from flows.language.text import finditer_at, literal_offsets, offset_safe_lower
+from flows.language import text as text_module
+from flows.language.text import finditer_at, literal_offsets, offset_safe_lower, sentence_spans
 
 _PHRASES = (
     "opened two new water systems", "SET UP the legal counselling centres", "the rebuilding of the clinic",
@@ -70,3 +71,47 @@ def test_impossible_dates_prefilter_keeps_every_span(text: str) -> None:
 def test_impossible_dates_examples() -> None:
     for text in ("It opened on 31 April.", "On the 30 February people met.", "February 30, 2020 and 45 March 2019"):
         assert dates.impossible_dates(text) == _plain_impossible(text) != []
+
+
+_PLAIN_BOUNDARY = re.compile(r"""[.!?]["'\u201d\u2019)\]]*(?=\s)|\n\s*\n""")
+
+
+def _plain_is_abbreviation(text: str, dot: int) -> bool:
+    word_start = dot
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    if word in text_module._ABBREVIATIONS:
+        return True
+    if len(word) == 1 and text[dot - 1].isupper():
+        return True
+    nxt = text[dot + 1 : dot + 3].lstrip()
+    return bool(nxt) and nxt[0].islower()
+
+
+def _plain_sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``sentence_spans`` as first written."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _PLAIN_BOUNDARY.finditer(text, start, end):
+        if m.group(0).startswith(".") and _plain_is_abbreviation(text, m.start()):
+            continue
+        stop = m.end() if not m.group(0).startswith("\n") else m.start()
+        spans.extend(text_module._strip_span(text, pos, stop))
+        pos = m.end()
+    spans.extend(text_module._strip_span(text, pos, end))
+    return spans
+
+
+_SENTENCE_BITS = st.sampled_from(
+    ["Mr.", "U.S.", "e.g.", "approx.", "J.", "Smith", "people.", "arrived!", "Why?", '"Go."', "(end.)", "x.y",
+     "\u00b2.", "Approximately.", "etc.", "\n", "\n\n", " \n \n", "\u2019", "]", " ", "  ", "\t", "\u00a0", "a", "B"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SENTENCE_BITS, max_size=40), st.integers(0, 5), st.integers(0, 5))
+def test_sentence_spans_as_first_written(bits: list[str], lo: int, cut: int) -> None:
+    text = "".join(bits)
+    start, end = min(lo, len(text)), max(min(lo, len(text)), len(text) - cut)
+    assert list(sentence_spans(text, start, end)) == _plain_sentence_spans(text, start, end)

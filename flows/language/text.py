@@ -22,7 +22,9 @@ _ABBREVIATIONS = {
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
 # whitespace, or at a blank line / line that looks like a heading.
-_BOUNDARY = re.compile(r"""[.!?]["'\u201d\u2019)\]]*(?=\s)|\n\s*\n""")
+# Written with one character class first (the branch is chosen by a look-behind at it), so that the
+# regex engine skips in C to the next candidate character: ``[.!?]...|\n...`` is tried at every offset.
+_BOUNDARY = re.compile(r"""[.!?\n](?:(?<=[.!?])["'\u201d\u2019)\]]*(?=\s)|(?<=\n)\s*\n)""")
 
 # Lines that open the press-contact block ("For more information please contact:").
 _CONTACT = re.compile(
@@ -43,26 +45,39 @@ def _sentence_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], .
     spans: list[tuple[int, int]] = []
     pos = start
     for m in _BOUNDARY.finditer(text, start, end):
-        if m.group(0).startswith((".",)) and _is_abbreviation(text, m.start()):
+        first = m.group(0)[0]
+        if first == "." and _is_abbreviation(text, m.start()):
             continue
-        stop = m.end() if not m.group(0).startswith("\n") else m.start()
-        spans.extend(_strip_span(text, pos, stop))
+        stop = m.start() if first == "\n" else m.end()
+        # the piece stripped of what str.isspace calls space (``_strip_span``), inlined: this loop is hot
+        piece = text[pos:stop]
+        core = piece.strip()
+        if core:
+            a = stop - len(piece.lstrip())
+            spans.append((a, a + len(core)))
         pos = m.end()
     spans.extend(_strip_span(text, pos, end))
     return tuple(spans)
 
 
+# The longest abbreviation: a longer word before a period is none, however it goes on.
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at ``dot`` closes an abbreviation or an initial, not a sentence."""
+    # the word before the period: letters and periods, read back no further than an abbreviation is long
+    floor = max(0, dot - _LONGEST_ABBREVIATION - 1)
     word_start = dot
-    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+    while word_start > floor and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
         word_start -= 1
-    word = text[word_start:dot].lower()
-    if word in _ABBREVIATIONS:
-        return True
-    # a single capital initial ("J. Smith") or a dotted acronym ("U.S.")
-    if len(word) == 1 and text[dot - 1].isupper():
-        return True
+    length = dot - word_start
+    if length <= _LONGEST_ABBREVIATION:  # the whole word (a longer one is no abbreviation nor initial)
+        if text[word_start:dot].lower() in _ABBREVIATIONS:
+            return True
+        # a single capital initial ("J. Smith") or a dotted acronym ("U.S.")
+        if length == 1 and text[dot - 1].isupper():
+            return True
     nxt = text[dot + 1 : dot + 3].lstrip()
     return bool(nxt) and nxt[0].islower()
 
