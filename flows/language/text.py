@@ -115,10 +115,14 @@ def build_automaton(items: Iterable[tuple[str, object]]) -> ahocorasick.Automato
 _CASE_FOLD_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
 
 
+@lru_cache(maxsize=4)
 def offset_safe_lower(text: str) -> str | None:
     """``text.lower()`` when lower-casing keeps every character offset and matches what a
     case-insensitive pattern would, so spans found in it are spans of ``text``; else ``None``
-    (rare: "İ" lower-cases to two characters), and the caller takes its slow path."""
+    (rare: "İ" lower-cases to two characters), and the caller takes its slow path.
+
+    Cached for the last few texts: the extractors of one article each ask for its (head's) lower case.
+    """
     low = text.lower()
     if len(low) != len(text) or _CASE_FOLD_OUTLIERS.search(text):
         return None
