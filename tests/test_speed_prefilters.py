@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.facts.events import _GRAMMAR_TRIGGERS
+from flows.facts.events import _GRAMMAR_TRIGGERS, _lexicon
 from flows.language import dates
 from flows.language import text as text_module
 from flows.language.text import finditer_at, literal_offsets, offset_safe_lower, sentence_spans
@@ -115,3 +115,33 @@ def test_sentence_spans_as_first_written(bits: list[str], lo: int, cut: int) -> 
     text = "".join(bits)
     start, end = min(lo, len(text)), max(min(lo, len(text)), len(text) - cut)
     assert list(sentence_spans(text, start, end)) == _plain_sentence_spans(text, start, end)
+
+
+def _flat_trigger_pattern() -> re.Pattern[str]:
+    """The trigger lexicon as first compiled: a flat alternation, longest phrase first."""
+    keys = sorted(_lexicon()[1], key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in keys)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+
+
+@st.composite
+def _trigger_texts(draw: st.DrawFn) -> str:
+    keys = sorted(_lexicon()[1])
+    pieces = []
+    for _ in range(draw(st.integers(1, 12))):
+        key = draw(st.sampled_from(keys))
+        words = key.split()
+        cut = draw(st.integers(1, len(words)))  # a phrase, or the start of one
+        spaces = draw(st.lists(st.sampled_from([" ", "  ", "\n", "\t"]), min_size=cut, max_size=cut))
+        phrase = "".join(w + s for w, s in zip(words[:cut], spaces, strict=True)).rstrip()
+        phrase = phrase.upper() if draw(st.booleans()) and draw(st.booleans()) else phrase
+        pieces.append(draw(st.sampled_from(["", "re", "-", "s", "ing", "(", ", ", "\u212a"])) + phrase)
+        pieces.append(draw(st.sampled_from(["", " ", "s ", "-led ", ". ", "ed, "])))
+    return "".join(pieces)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_trigger_texts())
+def test_trigger_trie_matches_as_the_flat_alternation(text: str) -> None:
+    flat = _flat_trigger_pattern()
+    assert [m.span() for m in _lexicon()[0].finditer(text)] == [m.span() for m in flat.finditer(text)]

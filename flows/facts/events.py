@@ -23,7 +23,7 @@ from flows.articles.model import Article
 from flows.facts.funders import article_limit, article_sentences, find_alias_matches, load_registry
 from flows.facts.model import Count, CountryMention, Event, FundingMention
 from flows.language.dates import DateMention, find_dates, impossible_dates
-from flows.language.text import build_automaton, finditer_at, literal_offsets, offset_safe_lower
+from flows.language.text import build_automaton, finditer_at, literal_offsets, offset_safe_lower, trie_alternation
 from flows.reference import read_seed
 
 # A plan, guide or study becomes a launch when the sentence presents or releases it.
@@ -177,12 +177,19 @@ class Trigger:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[re.Pattern[str], dict[str, Trigger]]:
-    """One compiled alternation of every trigger (longest first) and the entries by lower-case phrase."""
+    """One compiled pattern of every trigger and the entries by lower-case phrase.
+
+    The pattern matches the longest trigger written at a place (with no word character or hyphen
+    either side). It is a trie of the phrases, words joined by any white space: as the flat
+    alternation longest first that it replaces, it tries the longer phrases before their prefixes,
+    and no two phrases match the same text (they are lower case, single-spaced and ASCII), but a
+    match tries each character once, not each phrase.
+    """
     entries: dict[str, Trigger] = {}
     for phrase, event_type, presented in read_seed("event_triggers").iter_rows():
         key = " ".join(phrase.lower().split())
         entries[key] = Trigger(key, event_type or None, presented or None)
-    alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in sorted(entries, key=len, reverse=True))
+    alternation = trie_alternation(list(entries), space=r"\s+")
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), entries
 
 

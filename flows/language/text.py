@@ -129,11 +129,12 @@ def offset_safe_lower(text: str) -> str | None:
     return low
 
 
-def trie_alternation(phrases: list[str]) -> str:
+def trie_alternation(phrases: list[str], space: str | None = None) -> str:
     """A regex matching any of ``phrases`` (literal text), factored as a trie.
 
     Python's ``re`` tries a flat alternation branch by branch at every position; sharing
-    prefixes makes one pass over a text many times faster.
+    prefixes makes one pass over a text many times faster. ``space``, when given, is the regex
+    written for each space of a phrase (``"\\s+"``: any white space between its words).
     """
     trie: dict = {}
     for phrase in phrases:
@@ -144,7 +145,11 @@ def trie_alternation(phrases: list[str]) -> str:
 
     def emit(node: dict) -> str:
         ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        branches = [
+            (space if ch == " " and space is not None else re.escape(ch)) + emit(child)
+            for ch, child in sorted(node.items())
+            if ch != ""
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
