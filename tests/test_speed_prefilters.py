@@ -7,7 +7,15 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.facts.events import _GRAMMAR_TRIGGERS, _lexicon
+from flows.facts.events import (
+    _GRAMMAR_TRIGGERS,
+    _PROGRAMME_NEEDS,
+    _PROGRAMME_SUBJECT,
+    _SUBJECT_REACH,
+    _lexicon,
+    _not_an_activity,
+    _written,
+)
 from flows.language import dates
 from flows.language import text as text_module
 from flows.language.text import finditer_at, literal_offsets, offset_safe_lower, sentence_spans
@@ -145,3 +153,33 @@ def _trigger_texts(draw: st.DrawFn) -> str:
 def test_trigger_trie_matches_as_the_flat_alternation(text: str) -> None:
     flat = _flat_trigger_pattern()
     assert [m.span() for m in _lexicon()[0].finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+_ACTIVITY_BITS = (
+    "the workshop", "training", "trainings", "a consultation", "assistance", "Training Commission", "visited",
+    "must", "should", "ought to", "needs to", "is also needed to", "in urgent need of", "MUST", "Practised",
+    "simulated", "rehearsing", "role-play", "roleplays", "future", "Potential", "could", "might", "may", "May",
+    "be able to", "initially planned as", "originally conceived as", "was cancelled", "were called off",
+    "has been suspended", "IOM works to", "is committed to", "mandate includes", "mission is", "is the leading",
+    "the project will provide", "Funds supported", "its campaign includes", "activities to be implemented include",
+    "rooms", "people", "in Panama", ",", ".", ";", "(", ")", "\u212a", "IOM's programme covered",
+)  # fmt: skip
+
+
+@st.composite
+def _activity_texts(draw: st.DrawFn) -> str:
+    bits = draw(st.lists(st.sampled_from(_ACTIVITY_BITS), min_size=1, max_size=25))
+    return " ".join(bits)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_activity_texts(), st.integers(0, 30))
+def test_activity_guards_searched_only_where_their_words_are_written(text: str, skip: int) -> None:
+    lowered = offset_safe_lower(text)
+    assert lowered is not None
+    sent = (min(skip, len(text)), len(text))
+    for m in _lexicon()[0].finditer(text, sent[0]):
+        assert _not_an_activity(text, sent, m, lowered) == _not_an_activity(text, sent, m)
+    reach = min(sent[1], sent[0] + _SUBJECT_REACH)
+    if not _written(lowered, _PROGRAMME_NEEDS, sent[0], reach):
+        assert _PROGRAMME_SUBJECT.search(text[sent[0] : reach]) is None

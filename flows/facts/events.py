@@ -160,6 +160,8 @@ _PROGRAMME_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_REACH = 120  # characters from a sentence's start searched for its programme subject
+# (a programme subject names one of these: where none is written, the pattern is not run)
+_PROGRAMME_NEEDS = ("project", "program", "money", "fund", "contribution", "grant", "activities", "campaign")
 _PROGRAMME_PART_TYPES = frozenset({"training", "survey", "assistance"})
 _PEOPLE_CLAUSE_BEFORE = re.compile(r"\bwho(?:m|se)?\b[^,;:()]*$", re.IGNORECASE)
 _CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
@@ -483,34 +485,70 @@ def _place_candidates(countries: list[CountryMention]) -> tuple[list[CountryMent
     return cands, [c.char_start for c in cands]
 
 
-def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str], lowered: str | None = None) -> bool:
     """Whether the trigger word is used for something other than an activity: a modifier of a thing,
-    an exercise practised in a training, or a word of an institution's name."""
-    if _MODIFIER_AFTER.match(text, m.end(), sent[1]):
+    an exercise practised in a training, or a word of an institution's name.
+
+    ``lowered``, when given, is ``offset_safe_lower`` of the text up to the sentence's end at least:
+    a pattern is searched only where one of the words it needs is written (:func:`_written`).
+    """
+    start, end = m.span()
+    if _MODIFIER_AFTER.match(text, end, sent[1]):
         return True
-    if _EXERCISE_BEFORE.search(text[max(sent[0], m.start() - 40) : m.start()]):
+    a = max(sent[0], start - 40)
+    if _written(lowered, _EXERCISE_NEEDS, a, start) and _EXERCISE_BEFORE.search(text[a:start]):
         return True
-    if _DEONTIC_BEFORE.search(text[max(sent[0], m.start() - 200) : m.start()]):
+    a = max(sent[0], start - 200)
+    if _written(lowered, _DEONTIC_NEEDS, a, start) and _DEONTIC_BEFORE.search(text[a:start]):
         return True
-    if _IN_NEED_BEFORE.search(text, max(sent[0], m.start() - 40), m.start()):
+    a = max(sent[0], start - 40)
+    if _written(lowered, ("need",), a, start) and _IN_NEED_BEFORE.search(text, a, start):
         return True  # "people in need of food assistance" names a need, not help given
-    if _not_reported(text, sent, m):
+    if _not_reported(text, sent, m, lowered):
         return True
-    return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, m.end(), min(sent[1], m.end() + 80)))
+    return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, end, min(sent[1], end + 80)))
 
 
-def _not_reported(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+# A word each pattern's every match holds (lower case): where none is written, the pattern is not run.
+_EXERCISE_NEEDS = ("practi", "simulat", "rehears", "role")
+_DEONTIC_NEEDS = ("must", "should", "ought", "need")
+_POSSIBLE_NEEDS = ("future", "potential", "possible", "eventual", "hypothetical", "could", "might", "may", "able")
+_PLANNED_AS_NEEDS = ("planned", "conceived", "intended")
+_CALLED_OFF_NEEDS = ("cancel", "called", "suspended")
+_GENERIC_MISSION_NEEDS = ("works", "committed", "dedicated", "mandate", "mission", "leading")
+
+
+def _written(lowered: str | None, words: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether one of ``words`` is written whole inside ``lowered[start:end]`` (``True`` when ``lowered``
+    is ``None``: unknown)."""
+    if lowered is None:
+        return True
+    for word in words:
+        if lowered.find(word, start, end) >= 0:
+            return True
+    return False
+
+
+def _not_reported(text: str, sent: tuple[int, int], m: re.Match[str], lowered: str | None = None) -> bool:
     """Whether the sentence speaks of the activity without reporting it as happening: as a mere
     possibility ("future trainings", "could be used in workshops", "will be able to receive training"),
     as called off ("the workshop was cancelled"), as what it was planned to be ("initially planned as a
     workshop"), or in a statement of what an organisation does in general ("IOM works to provide
     humanitarian assistance ...")."""
-    before = text[max(sent[0], m.start() - _MODAL_REACH) : m.start()]
-    if _POSSIBLE_BEFORE.search(before) or _PLANNED_AS_BEFORE.search(before):
+    start, end = m.span()
+    a = max(sent[0], start - _MODAL_REACH)
+    possible = _written(lowered, _POSSIBLE_NEEDS, a, start)
+    planned = _written(lowered, _PLANNED_AS_NEEDS, a, start)
+    if possible or planned:
+        before = text[a:start]
+        if (possible and _POSSIBLE_BEFORE.search(before)) or (planned and _PLANNED_AS_BEFORE.search(before)):
+            return True
+    if _written(lowered, _CALLED_OFF_NEEDS, end, sent[1]) and _CALLED_OFF_AFTER.match(text, end, sent[1]):
         return True
-    if _CALLED_OFF_AFTER.match(text, m.end(), sent[1]):
-        return True
-    return bool(_GENERIC_MISSION.match(text, sent[0], min(sent[1], m.start())))
+    stop = min(sent[1], start)
+    return _written(lowered, _GENERIC_MISSION_NEEDS, sent[0], stop) and bool(
+        _GENERIC_MISSION.match(text, sent[0], stop)
+    )
 
 
 _MODAL_REACH = 60  # characters before a trigger searched for a modal of its own clause
@@ -755,7 +793,9 @@ def extract_events(
             if trig is None or _GENERIC_AFTER.match(text, m_end, sent[1]):
                 continue
             # the title is a line of its own: a name does not run on from it into the body
-            if _not_an_activity(text, (sent[0], article.title_end if m_start < article.title_end else sent[1]), m):
+            if _not_an_activity(
+                text, (sent[0], article.title_end if m_start < article.title_end else sent[1]), m, lowered
+            ):
                 continue
             if org_spans and _inside_any(org_spans, org_reach, m_start, m_end):
                 continue
@@ -817,7 +857,12 @@ def extract_events(
                     continue
             if event_type in _PROGRAMME_PART_TYPES:
                 if programme_end is None:
-                    head = _PROGRAMME_SUBJECT.search(text[sent[0] : min(sent[1], sent[0] + _SUBJECT_REACH)])
+                    reach = min(sent[1], sent[0] + _SUBJECT_REACH)
+                    head = (
+                        _PROGRAMME_SUBJECT.search(text[sent[0] : reach])
+                        if _written(lowered, _PROGRAMME_NEEDS, sent[0], reach)
+                        else None
+                    )
                     programme_end = sent[0] + head.end() if head else -1
                     # a campaign's parts are the campaign; any other programme's are the help it gives
                     programme_type = "campaign" if head and head.group("campaign") else "assistance"
