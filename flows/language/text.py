@@ -92,10 +92,12 @@ def _strip_span(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+@lru_cache(maxsize=4)
 def contact_block_start(text: str) -> int:
     """Offset where the press-contact block begins, or ``len(text)`` when there is none.
 
-    The contact block yields no counts, events or funders (extraction.md).
+    The contact block yields no counts, events or funders (extraction.md). Cached for the last few
+    texts: every extractor of an article asks.
     """
     m = _CONTACT.search(text)
     return m.start() if m else len(text)
