@@ -183,3 +183,37 @@ def test_activity_guards_searched_only_where_their_words_are_written(text: str, 
     reach = min(sent[1], sent[0] + _SUBJECT_REACH)
     if not _written(lowered, _PROGRAMME_NEEDS, sent[0], reach):
         assert _PROGRAMME_SUBJECT.search(text[sent[0] : reach]) is None
+
+
+_FOLD_BITS = (
+    "IOM", "trained", "TRAINING", "workshop", "distributed", "kits", "in", "Kırıkkale", "İzmir", "Türkiye",
+    "fundıng", "FUNDED", "by", "the", "European", "Union", "with", "support", "of", "Japan", "donated",
+    "ınaugurated", "a", "centre", "İNJECTED", "ſupported", "DONATİON", "assıstance", "Government", "of",
+    "Canada", "\u212aits", ".", ",", "\n\n", "on", "5", "May", "2021", "thanks", "to", "funds", "from", "Norway",
+)  # fmt: skip
+
+
+@st.composite
+def _folded_texts(draw: st.DrawFn) -> str:
+    return " ".join(draw(st.lists(st.sampled_from(_FOLD_BITS), min_size=1, max_size=40)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_folded_texts())
+def test_texts_with_dotless_i_or_long_s_give_what_trying_every_offset_gives(text: str) -> None:
+    from unittest import mock
+
+    from flows.articles.model import Article
+    from flows.facts import events, funders
+
+    article = Article("a1", "f.txt", "sha", 0, "T", text)
+    fast_funders = funders.extract_funders(article, [])
+    fast_events = events.extract_events(article, [], [], fast_funders)
+    with (
+        mock.patch.object(events, "offset_fold", lambda _: None),
+        mock.patch.object(funders, "offset_fold", lambda _: None),
+    ):
+        plain_funders = funders.extract_funders(article, [])
+        plain_events = events.extract_events(article, [], [], plain_funders)
+    assert fast_funders == plain_funders
+    assert fast_events == plain_events

@@ -23,7 +23,14 @@ from flows.articles.model import Article
 from flows.facts.funders import article_limit, article_sentences, find_alias_matches, load_registry
 from flows.facts.model import Count, CountryMention, Event, FundingMention
 from flows.language.dates import DateMention, find_dates, impossible_dates
-from flows.language.text import build_automaton, finditer_at, literal_offsets, offset_safe_lower, trie_alternation
+from flows.language.text import (
+    build_automaton,
+    finditer_at,
+    literal_offsets,
+    offset_fold,
+    offset_safe_lower,
+    trie_alternation,
+)
 from flows.reference import read_seed
 
 # A plan, guide or study becomes a launch when the sentence presents or releases it.
@@ -260,7 +267,7 @@ def _with_grammar_triggers(
     """Add the triggers :data:`_GRAMMAR_TRIGGERS` find to each sentence's (sorted) trigger list, where no
     lexicon trigger already covers them.
 
-    ``lowered``: :func:`offset_safe_lower` of ``text[:limit]`` (``None``: every offset is tried).
+    ``lowered``: :func:`offset_fold` of ``text[:limit]`` (``None``: every offset is tried).
     """
     sent_starts = [a for a, _ in sentences]
     for pattern, trig, literals in _GRAMMAR_TRIGGERS:
@@ -316,7 +323,7 @@ def _first_words() -> ahocorasick.Automaton:
 def _trigger_starts(text: str, limit: int, lowered: str | None = _UNSET) -> list[int] | None:
     """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may.
 
-    ``lowered``, when given, is ``offset_safe_lower(text[:limit])``.
+    ``lowered``, when given, is ``offset_fold(text[:limit])`` (or its safe lower case).
     """
     if lowered is _UNSET:
         lowered = offset_safe_lower(text[:limit])
@@ -489,7 +496,7 @@ def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str], lowered
     """Whether the trigger word is used for something other than an activity: a modifier of a thing,
     an exercise practised in a training, or a word of an institution's name.
 
-    ``lowered``, when given, is ``offset_safe_lower`` of the text up to the sentence's end at least:
+    ``lowered``, when given, is ``offset_fold`` of the text up to the sentence's end at least:
     a pattern is searched only where one of the words it needs is written (:func:`_written`).
     """
     start, end = m.span()
@@ -720,7 +727,8 @@ def extract_events(
     text = article.text
     limit = article_limit(text)
     sentences = article_sentences(text, limit)
-    lowered = offset_safe_lower(text[:limit])
+    # where the trigger patterns may match (all ASCII words, matched case-insensitively on ``text``)
+    lowered = offset_fold(text[:limit])
     starts = _trigger_starts(text, limit, lowered)
     in_sentence: list[list] = _sentence_trigger_matches(text, sentences, starts)
     _with_grammar_triggers(text, limit, sentences, in_sentence, lowered)

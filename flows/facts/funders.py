@@ -27,7 +27,7 @@ import ahocorasick
 
 from flows.articles.model import Article
 from flows.facts.model import CountryMention, FundingMention
-from flows.language.text import build_automaton, contact_block_start, offset_safe_lower, sentence_spans
+from flows.language.text import build_automaton, contact_block_start, offset_fold, offset_safe_lower, sentence_spans
 from flows.reference import read_seed
 
 # The reporting organisation: never a funder of its own work (extraction.md, Funders).
@@ -1014,7 +1014,12 @@ def _cue_sentences(text: str, limit: int) -> list[_CueSentence]:
         return []
     sentences = article_sentences(text, limit)
     if safe is None:
-        return [_CueSentence(s, e, None, None) for s, e in sentences]
+        # "İ", "ı" or "ſ" in the text: where cues may be is read off its fold (the stems and openers are
+        # ASCII, the cues matched case-insensitively on the text itself)
+        safe = lowered = offset_fold(head)
+        if lowered is None:
+            return [_CueSentence(s, e, None, None) for s, e in sentences]
+        stem_ends = [last for last, _ in _stem_automaton().iter(lowered)]
     # A stem is letters only, and sentences are the text less the white space between them, so a
     # stem lies inside one sentence: the sentences holding a stem's last letter are those holding one.
     openers = _opener_automaton()

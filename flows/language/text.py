@@ -131,6 +131,28 @@ def offset_safe_lower(text: str) -> str | None:
     return low
 
 
+# What a case-insensitive pattern equates with an ASCII letter beyond its two cases: "İ" and "ı"
+# with "i", "ſ" with "s" (and the Kelvin sign "K" with "k", which ``str.lower`` gives already).
+_FOLD_OUTLIERS = str.maketrans({"\u0131": "i", "\u017f": "s"})
+
+
+@lru_cache(maxsize=4)
+def offset_fold(text: str) -> str | None:
+    """A lower case of ``text``, character for character, for finding where to try a case-insensitive
+    pattern: where the pattern needs ASCII letters, the fold has them lower case.
+
+    :func:`offset_safe_lower` where that is safe; else ``text.lower()`` with "İ", "ı" and "ſ" written
+    "i", "i" and "s" (``None`` only if lower-casing still moves offsets). Unlike the safe lower case,
+    it may show a word the pattern does not match ("ıs" as "is"): use it to find candidates, and match
+    the pattern on ``text``, never to match on it.
+    """
+    low = offset_safe_lower(text)
+    if low is not None:
+        return low
+    low = text.replace("\u0130", "i").lower().translate(_FOLD_OUTLIERS)
+    return low if len(low) == len(text) else None
+
+
 def trie_alternation(phrases: list[str], space: str | None = None) -> str:
     """A regex matching any of ``phrases`` (literal text), factored as a trie.
 
