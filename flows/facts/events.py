@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 
@@ -22,7 +23,14 @@ from flows.articles.model import Article
 from flows.facts.funders import article_limit, article_sentences, find_alias_matches, load_registry
 from flows.facts.model import Count, CountryMention, Event, FundingMention
 from flows.language.dates import DateMention, find_dates, impossible_dates
-from flows.language.text import build_automaton, offset_safe_lower
+from flows.language.text import (
+    build_automaton,
+    finditer_at,
+    literal_offsets,
+    offset_fold,
+    offset_safe_lower,
+    trie_alternation,
+)
 from flows.reference import read_seed
 
 # A plan, guide or study becomes a launch when the sentence presents or releases it.
@@ -159,6 +167,8 @@ _PROGRAMME_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_REACH = 120  # characters from a sentence's start searched for its programme subject
+# (a programme subject names one of these: where none is written, the pattern is not run)
+_PROGRAMME_NEEDS = ("project", "program", "money", "fund", "contribution", "grant", "activities", "campaign")
 _PROGRAMME_PART_TYPES = frozenset({"training", "survey", "assistance"})
 _PEOPLE_CLAUSE_BEFORE = re.compile(r"\bwho(?:m|se)?\b[^,;:()]*$", re.IGNORECASE)
 _CITY_KINDS = frozenset({"capital", "city", "town", "municipality"})
@@ -176,12 +186,19 @@ class Trigger:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[re.Pattern[str], dict[str, Trigger]]:
-    """One compiled alternation of every trigger (longest first) and the entries by lower-case phrase."""
+    """One compiled pattern of every trigger and the entries by lower-case phrase.
+
+    The pattern matches the longest trigger written at a place (with no word character or hyphen
+    either side). It is a trie of the phrases, words joined by any white space: as the flat
+    alternation longest first that it replaces, it tries the longer phrases before their prefixes,
+    and no two phrases match the same text (they are lower case, single-spaced and ASCII), but a
+    match tries each character once, not each phrase.
+    """
     entries: dict[str, Trigger] = {}
     for phrase, event_type, presented in read_seed("event_triggers").iter_rows():
         key = " ".join(phrase.lower().split())
         entries[key] = Trigger(key, event_type or None, presented or None)
-    alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in sorted(entries, key=len, reverse=True))
+    alternation = trie_alternation(list(entries), space=r"\s+")
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), entries
 
 
@@ -209,11 +226,16 @@ _CHAIR_TAKEN = re.compile(
     r"(?:[\w-]+\s+){0,2}?(?P<t>presidency|chair(?:manship)?)\b",
     re.IGNORECASE,
 )
+# Each with the literals (lower case) one of which every match starts with: matches are tried only there.
 _GRAMMAR_TRIGGERS = (
-    (_FACILITY, Trigger("service place", "assistance", None)),
-    (_AID_PROJECT, Trigger("aid project", "assistance", None)),
-    (_AWARENESS_WALK, Trigger("awareness walk", "campaign", None)),
-    (_CHAIR_TAKEN, Trigger("chair taken", "other", None)),
+    (
+        _FACILITY,
+        Trigger("service place", "assistance", None),
+        ("open", "inaugurat", "establish", "set", "rebuil", "rehabilitat", "construct", "buil"),
+    ),
+    (_AID_PROJECT, Trigger("aid project", "assistance", None), ("project", "program")),
+    (_AWARENESS_WALK, Trigger("awareness walk", "campaign", None), ("walk", "march", "run", "race")),
+    (_CHAIR_TAKEN, Trigger("chair taken", "other", None), ("assum", "tak", "took", "hand")),
 )
 
 
@@ -240,13 +262,20 @@ class _Span:
 
 
 def _with_grammar_triggers(
-    text: str, limit: int, sentences: tuple[tuple[int, int], ...], in_sentence: list[list]
+    text: str, limit: int, sentences: tuple[tuple[int, int], ...], in_sentence: list[list], lowered: str | None
 ) -> None:
     """Add the triggers :data:`_GRAMMAR_TRIGGERS` find to each sentence's (sorted) trigger list, where no
-    lexicon trigger already covers them."""
+    lexicon trigger already covers them.
+
+    ``lowered``: :func:`offset_fold` of ``text[:limit]`` (``None``: every offset is tried).
+    """
     sent_starts = [a for a, _ in sentences]
-    for pattern, trig in _GRAMMAR_TRIGGERS:
-        for g in pattern.finditer(text, 0, limit):
+    for pattern, trig, literals in _GRAMMAR_TRIGGERS:
+        if lowered is None:
+            matches: Iterable[re.Match[str]] = pattern.finditer(text, 0, limit)
+        else:
+            matches = finditer_at(pattern, text, literal_offsets(lowered, literals, limit), limit)
+        for g in matches:
             a, b = g.span("t")
             k = bisect_right(sent_starts, a) - 1
             if k < 0 or b > sentences[k][1]:
@@ -281,6 +310,9 @@ def _org_triggers() -> frozenset[str]:
     )
 
 
+_UNSET: Any = object()
+
+
 @lru_cache(maxsize=1)
 def _first_words() -> ahocorasick.Automaton:
     """The first word of every trigger phrase, lower case: a trigger can only start where one does."""
@@ -288,10 +320,13 @@ def _first_words() -> ahocorasick.Automaton:
     return build_automaton((word, len(word)) for word in first)
 
 
-def _trigger_starts(text: str, limit: int) -> list[int] | None:
-    """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may."""
-    head = text[:limit]
-    lowered = offset_safe_lower(head)
+def _trigger_starts(text: str, limit: int, lowered: str | None = _UNSET) -> list[int] | None:
+    """Sorted offsets before ``limit`` where a trigger may start; ``None`` when every offset may.
+
+    ``lowered``, when given, is ``offset_fold(text[:limit])`` (or its safe lower case).
+    """
+    if lowered is _UNSET:
+        lowered = offset_safe_lower(text[:limit])
     if lowered is None:
         return None
     return sorted({end - length + 1 for end, length in _first_words().iter(lowered)})
@@ -457,34 +492,70 @@ def _place_candidates(countries: list[CountryMention]) -> tuple[list[CountryMent
     return cands, [c.char_start for c in cands]
 
 
-def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+def _not_an_activity(text: str, sent: tuple[int, int], m: re.Match[str], lowered: str | None = None) -> bool:
     """Whether the trigger word is used for something other than an activity: a modifier of a thing,
-    an exercise practised in a training, or a word of an institution's name."""
-    if _MODIFIER_AFTER.match(text, m.end(), sent[1]):
+    an exercise practised in a training, or a word of an institution's name.
+
+    ``lowered``, when given, is ``offset_fold`` of the text up to the sentence's end at least:
+    a pattern is searched only where one of the words it needs is written (:func:`_written`).
+    """
+    start, end = m.span()
+    if _MODIFIER_AFTER.match(text, end, sent[1]):
         return True
-    if _EXERCISE_BEFORE.search(text[max(sent[0], m.start() - 40) : m.start()]):
+    a = max(sent[0], start - 40)
+    if _written(lowered, _EXERCISE_NEEDS, a, start) and _EXERCISE_BEFORE.search(text[a:start]):
         return True
-    if _DEONTIC_BEFORE.search(text[max(sent[0], m.start() - 200) : m.start()]):
+    a = max(sent[0], start - 200)
+    if _written(lowered, _DEONTIC_NEEDS, a, start) and _DEONTIC_BEFORE.search(text[a:start]):
         return True
-    if _IN_NEED_BEFORE.search(text, max(sent[0], m.start() - 40), m.start()):
+    a = max(sent[0], start - 40)
+    if _written(lowered, ("need",), a, start) and _IN_NEED_BEFORE.search(text, a, start):
         return True  # "people in need of food assistance" names a need, not help given
-    if _not_reported(text, sent, m):
+    if _not_reported(text, sent, m, lowered):
         return True
-    return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, m.end(), min(sent[1], m.end() + 80)))
+    return m.group(0)[:1].isupper() and bool(_NAME_TAIL.match(text, end, min(sent[1], end + 80)))
 
 
-def _not_reported(text: str, sent: tuple[int, int], m: re.Match[str]) -> bool:
+# A word each pattern's every match holds (lower case): where none is written, the pattern is not run.
+_EXERCISE_NEEDS = ("practi", "simulat", "rehears", "role")
+_DEONTIC_NEEDS = ("must", "should", "ought", "need")
+_POSSIBLE_NEEDS = ("future", "potential", "possible", "eventual", "hypothetical", "could", "might", "may", "able")
+_PLANNED_AS_NEEDS = ("planned", "conceived", "intended")
+_CALLED_OFF_NEEDS = ("cancel", "called", "suspended")
+_GENERIC_MISSION_NEEDS = ("works", "committed", "dedicated", "mandate", "mission", "leading")
+
+
+def _written(lowered: str | None, words: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether one of ``words`` is written whole inside ``lowered[start:end]`` (``True`` when ``lowered``
+    is ``None``: unknown)."""
+    if lowered is None:
+        return True
+    for word in words:
+        if lowered.find(word, start, end) >= 0:
+            return True
+    return False
+
+
+def _not_reported(text: str, sent: tuple[int, int], m: re.Match[str], lowered: str | None = None) -> bool:
     """Whether the sentence speaks of the activity without reporting it as happening: as a mere
     possibility ("future trainings", "could be used in workshops", "will be able to receive training"),
     as called off ("the workshop was cancelled"), as what it was planned to be ("initially planned as a
     workshop"), or in a statement of what an organisation does in general ("IOM works to provide
     humanitarian assistance ...")."""
-    before = text[max(sent[0], m.start() - _MODAL_REACH) : m.start()]
-    if _POSSIBLE_BEFORE.search(before) or _PLANNED_AS_BEFORE.search(before):
+    start, end = m.span()
+    a = max(sent[0], start - _MODAL_REACH)
+    possible = _written(lowered, _POSSIBLE_NEEDS, a, start)
+    planned = _written(lowered, _PLANNED_AS_NEEDS, a, start)
+    if possible or planned:
+        before = text[a:start]
+        if (possible and _POSSIBLE_BEFORE.search(before)) or (planned and _PLANNED_AS_BEFORE.search(before)):
+            return True
+    if _written(lowered, _CALLED_OFF_NEEDS, end, sent[1]) and _CALLED_OFF_AFTER.match(text, end, sent[1]):
         return True
-    if _CALLED_OFF_AFTER.match(text, m.end(), sent[1]):
-        return True
-    return bool(_GENERIC_MISSION.match(text, sent[0], min(sent[1], m.start())))
+    stop = min(sent[1], start)
+    return _written(lowered, _GENERIC_MISSION_NEEDS, sent[0], stop) and bool(
+        _GENERIC_MISSION.match(text, sent[0], stop)
+    )
 
 
 _MODAL_REACH = 60  # characters before a trigger searched for a modal of its own clause
@@ -656,9 +727,11 @@ def extract_events(
     text = article.text
     limit = article_limit(text)
     sentences = article_sentences(text, limit)
-    starts = _trigger_starts(text, limit)
+    # where the trigger patterns may match (all ASCII words, matched case-insensitively on ``text``)
+    lowered = offset_fold(text[:limit])
+    starts = _trigger_starts(text, limit, lowered)
     in_sentence: list[list] = _sentence_trigger_matches(text, sentences, starts)
-    _with_grammar_triggers(text, limit, sentences, in_sentence)
+    _with_grammar_triggers(text, limit, sentences, in_sentence, lowered)
     if not any(in_sentence):
         _link([], [], counts, funders)
         return []
@@ -728,7 +801,9 @@ def extract_events(
             if trig is None or _GENERIC_AFTER.match(text, m_end, sent[1]):
                 continue
             # the title is a line of its own: a name does not run on from it into the body
-            if _not_an_activity(text, (sent[0], article.title_end if m_start < article.title_end else sent[1]), m):
+            if _not_an_activity(
+                text, (sent[0], article.title_end if m_start < article.title_end else sent[1]), m, lowered
+            ):
                 continue
             if org_spans and _inside_any(org_spans, org_reach, m_start, m_end):
                 continue
@@ -790,7 +865,12 @@ def extract_events(
                     continue
             if event_type in _PROGRAMME_PART_TYPES:
                 if programme_end is None:
-                    head = _PROGRAMME_SUBJECT.search(text[sent[0] : min(sent[1], sent[0] + _SUBJECT_REACH)])
+                    reach = min(sent[1], sent[0] + _SUBJECT_REACH)
+                    head = (
+                        _PROGRAMME_SUBJECT.search(text[sent[0] : reach])
+                        if _written(lowered, _PROGRAMME_NEEDS, sent[0], reach)
+                        else None
+                    )
                     programme_end = sent[0] + head.end() if head else -1
                     # a campaign's parts are the campaign; any other programme's are the help it gives
                     programme_type = "campaign" if head and head.group("campaign") else "assistance"

@@ -620,14 +620,26 @@ _DAY_FIRST = re.compile(
 _MONTH_FIRST = re.compile(
     rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b", re.IGNORECASE
 )
+_DIGIT = re.compile(r"\d")
+_ON_DAY = re.compile(r"\bon\s+(?:the\s+)?\d", re.IGNORECASE)  # how a kept ``_DAY_FIRST`` match without a year opens
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def impossible_dates(text: str) -> list[tuple[int, int]]:
     """Spans of dates written in ``text`` that cannot exist ("45 March 2019", "on 31 April", "February
     30, 2020"): :func:`find_dates` skips them, and a fact dated by one must say so, not take another date."""
+    # Cheap tests first, each implied by any match the loop below keeps: both patterns need a digit,
+    # a kept match needs a year ("19" or "20" then two digits) or opens with "on" before its day.
+    if _DIGIT.search(text) is None:
+        return []
+    if "19" not in text and "20" not in text:
+        if _ON_DAY.search(text) is None:
+            return []
+        patterns: tuple[re.Pattern[str], ...] = (_DAY_FIRST,)  # _MONTH_FIRST needs a year
+    else:
+        patterns = (_DAY_FIRST, _MONTH_FIRST)
     found = []
-    for rx in (_DAY_FIRST, _MONTH_FIRST):
+    for rx in patterns:
         for m in rx.finditer(text):
             if rx is _DAY_FIRST and not (m.group("y") or m.group(0).lower().startswith("on")):
                 continue
