@@ -191,9 +191,7 @@ class TemporaryServer:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        from prefect.logging import get_logger
-
-        get_logger().info("Stopping temporary server on %s", self.api_url.removesuffix("/api"))
+        # not logged: this runs at exit, when the terminal's stream may already be closed
         self.process.terminate()
         try:
             self.process.wait(timeout=5)

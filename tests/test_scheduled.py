@@ -28,6 +28,7 @@ pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+RETRIED = {429, 502, 503}  # the status codes Prefect's client retries
 
 
 def _free_port() -> int:
@@ -89,12 +90,22 @@ class Server:
         except httpx.HTTPError:
             return False
 
+    def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        """One API call, retried as Prefect's own client retries it: a busy server (its SQLite database
+        locked by another writer) answers 503 for a moment, and 429/502 are as passing."""
+        for attempt in range(6):
+            r = httpx.request(method, f"{self.api}{path}", timeout=10, **kwargs)
+            if r.status_code not in RETRIED or attempt == 5:
+                return r
+            time.sleep(0.5 * 2**attempt)
+        raise AssertionError("unreachable")
+
     def get(self, path: str) -> dict | None:
-        r = httpx.get(f"{self.api}{path}", timeout=10)
+        r = self._request("GET", path)
         return r.json() if r.status_code == 200 else None
 
     def post(self, path: str, body: dict) -> dict | list:
-        r = httpx.post(f"{self.api}{path}", json=body, timeout=10)
+        r = self._request("POST", path, json=body)
         r.raise_for_status()
         return r.json()
 
