@@ -7,11 +7,18 @@ them. Then one new page is added to the largest corpus and the flow runs again
 on the same warehouse ("incremental"; labelled "full re-run" when the pipeline
 re-read every file).
 
+Before the sizes, the bundled sample (``flows/sample_pages``, what ``make run``
+processes) is run cold into a fresh warehouse ("sample"); after every size of
+:data:`INCREMENTAL_FROM` pages or more (and after the largest) comes the
+one-new-page run on that size's warehouse. A cold size's "marginal pages/s" is
+what the pages beyond the previous cold size cost: fixed costs cancel out.
+
 Stage times come from ``RunSummary.timings`` (seconds per stage, laps taken in
 the flow); "prefect+other" is the flow's wall time minus those stages (Prefect
-start-up, task orchestration, anything untimed). Writes JSON and prints a
-markdown table. Timings on a shared machine are noisy: the load average is kept
-with each run.
+start-up, task orchestration, anything untimed). Writes JSON and prints two
+markdown tables: every run, and the goals of issue 14 (:data:`GOALS`) against
+what this report measured. Timings on a shared machine are noisy: the load
+average is kept with each run.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from pathlib import Path
 from flows.settings import PROJECT_DIR
 
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "pressfacts-bench"
+INCREMENTAL_FROM = 10_000  # sizes from this one up get a one-new-page run (so does the largest)
 _TABLE_STAGES = ("discover", "read", "start_build", "extract", "load", "validate", "dbt", "docs", "publish")
 
 
@@ -74,8 +82,10 @@ def run_child(source: Path, warehouse: Path, result: Path) -> int:
         out["message"] = f"{type(exc).__name__}: {exc}"
     finally:
         out["flow_s"] = round(time.perf_counter() - imported, 3)
-        out["peak_tree_rss_mb"] = sampler.stop()
+        sampled = sampler.stop()
         out.update(_rusage())
+        # samples 0.2 s apart can miss this process's own peak, which the kernel kept exactly
+        out["peak_tree_rss_mb"] = max(sampled, out.get("peak_rss_mb") or 0.0)
         result.write_text(json.dumps(out, indent=2, default=str))
     return 0 if out["status"] == "succeeded" else 1
 
@@ -216,9 +226,15 @@ def derive(run: dict, pages: int) -> dict:
 
 
 def benchmark(
-    sizes: list[int], out: Path, seed: int = 0, cache: Path = DEFAULT_CACHE, incremental: bool = True
+    sizes: list[int],
+    out: Path,
+    seed: int = 0,
+    cache: Path = DEFAULT_CACHE,
+    incremental: bool = True,
+    sample: bool = True,
 ) -> dict:
-    """Run every size (and the incremental run on the largest), write ``out`` and return the report."""
+    """Run the sample and every size (each followed by its one-new-page run when it is large
+    enough), write ``out`` and return the report."""
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="run-", dir=cache))
     report: dict = {
@@ -232,18 +248,96 @@ def benchmark(
         "work_dir": str(work),
         "runs": [],
     }
-    warehouse = None
+    if sample:
+        report["runs"].append(_sample(work))
+    previous: dict | None = None
     for pages in sizes:
         source, gen_s = ensure_corpus(cache, pages, seed)
         warehouse = work / f"wh-{pages}" / "pressfacts.duckdb"
         warehouse.parent.mkdir(parents=True)
         run = derive(run_once(source, warehouse, work, f"full-{pages}"), pages)
+        run["marginal_pages_per_s"] = marginal_rate(previous, run)
         report["runs"].append({"size": pages, "kind": "full", "corpus": str(source), "generate_s": gen_s, **run})
-    if incremental and sizes and warehouse is not None:
-        report["runs"].append(_incremental(cache, sizes[-1], seed, warehouse, work))
+        previous = run
+        if incremental and (pages >= INCREMENTAL_FROM or pages == sizes[-1]):
+            report["runs"].append(_incremental(cache, pages, seed, warehouse, work))
+    report["goals"] = goals(report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str))
     return report
+
+
+def _sample(work: Path) -> dict:
+    """The bundled sample into a fresh warehouse: ``make run`` after set-up, every page new."""
+    from flows.settings import SAMPLE_DIR
+
+    pages = sum(1 for p in SAMPLE_DIR.rglob("*") if p.is_file() and not p.name.startswith("."))
+    warehouse = work / "wh-sample" / "pressfacts.duckdb"
+    warehouse.parent.mkdir(parents=True)
+    run = derive(run_once(SAMPLE_DIR, warehouse, work, "sample"), pages)
+    return {"size": pages, "kind": "sample", "corpus": str(SAMPLE_DIR), **run}
+
+
+def marginal_rate(smaller: dict | None, larger: dict) -> float | None:
+    """Pages per second of wall time that the pages beyond the smaller cold run cost."""
+    if not smaller or smaller.get("status") != "succeeded" or larger.get("status") != "succeeded":
+        return None
+    extra_pages = larger["pages"] - smaller["pages"]
+    extra_s = larger["wall_s"] - smaller["wall_s"]
+    return round(extra_pages / extra_s, 1) if extra_pages > 0 and extra_s > 0 else None
+
+
+# issue 14's table: (what, which run, its measure, the goal, True when lower is better)
+GOALS = (
+    ("`make run` on the sample, after set-up", ("sample", None), "wall_s", 10.0, True),
+    ("one new page among 10,000 loaded", ("incremental", 10_001), "wall_s", 10.0, True),
+    ("one new page among 100,000 loaded", ("incremental", 100_001), "wall_s", 15.0, True),
+    ("1,000 pages, cold, end to end", ("full", 1_000), "wall_s", 15.0, True),
+    ("20,000 pages, cold, end to end", ("full", 20_000), "wall_s", 45.0, True),
+    ("20,000 pages, cold: marginal pages/s", ("full", 20_000), "marginal_pages_per_s", 1_000.0, False),
+    (
+        "extract step alone, articles/s/core (largest cold run)",
+        ("full", "largest"),
+        "extract_articles_per_core_s",
+        2e3,
+        False,
+    ),
+    ("peak memory, 100,000 pages, process tree (MiB)", ("full", 100_000), "peak_tree_rss_mb", 2_048.0, True),
+)
+
+
+def goals(report: dict) -> list[dict]:
+    """Each goal with what this report measured for it (None when its run was not part of it)."""
+    runs = [r for r in report["runs"] if r.get("status") == "succeeded"]
+    cold = [r for r in runs if r["kind"] == "full"]
+    rows = []
+    for what, (kind, size), measure, goal, lower_is_better in GOALS:
+        if size == "largest":
+            found = [max(cold, key=lambda r: r["size"])] if cold else []
+        else:
+            found = [r for r in runs if r["kind"] == kind and (size is None or r["size"] == size)]
+        value = found[0].get(measure) if found else None
+        met = None if value is None else (value <= goal if lower_is_better else value >= goal)
+        rows.append(
+            {
+                "goal": what,
+                "measure": measure,
+                "target": goal,
+                "lower_is_better": lower_is_better,
+                "measured": value,
+                "met": met,
+            }
+        )
+    return rows
+
+
+def goals_table(report: dict) -> str:
+    rows = ["| goal | measured | target | met |", "|---|---|---|---|"]
+    for g in report.get("goals") or []:
+        sign = "<=" if g["lower_is_better"] else ">="
+        met = "-" if g["met"] is None else ("yes" if g["met"] else "no")
+        rows.append(f"| {g['goal']} | {_num(g['measured'])} | {sign} {_num(g['target'])} | {met} |")
+    return "\n".join(rows)
 
 
 def _incremental(cache: Path, pages: int, seed: int, warehouse: Path, work: Path) -> dict:
@@ -270,15 +364,17 @@ def _incremental(cache: Path, pages: int, seed: int, warehouse: Path, work: Path
 def markdown_table(report: dict) -> str:
     """One row per run: wall time, stage breakdown, Prefect overhead, throughput, memory."""
     head = ["pages", "run", "status", "wall s", "import s", "prefect server s", *(f"{s} s" for s in _TABLE_STAGES)]
-    head += ["prefect+other s", "pages/s", "articles/s", "extract art/s/core", "peak RSS MiB", "load 1m"]
+    head += ["prefect+other s", "pages/s", "marginal pages/s", "articles/s", "extract art/s/core"]
+    head += ["peak RSS MiB", "load 1m"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in report["runs"]:
         t = r.get("timings") or {}
-        kind = r["kind"] if r["kind"] == "full" else r.get("mode", r["kind"])
+        kind = r.get("mode", r["kind"])
         cells = [f"{r['size']:,}", kind, r.get("status", "?"), _num(r.get("wall_s")), _num(r.get("import_s"))]
         cells += [_num(r.get("prefect_server_s"))] + [_num(t.get(s)) for s in _TABLE_STAGES]
         rss = r.get("peak_tree_rss_mb") or max(r.get("peak_rss_mb") or 0, r.get("peak_rss_children_mb") or 0)
-        cells += [_num(r.get("prefect_other_s")), _num(r.get("pages_per_s")), _num(r.get("articles_per_s"))]
+        cells += [_num(r.get("prefect_other_s")), _num(r.get("pages_per_s")), _num(r.get("marginal_pages_per_s"))]
+        cells += [_num(r.get("articles_per_s"))]
         cells += [_num(r.get("extract_articles_per_core_s")), _num(rss), _num(max(r.get("loadavg_1m") or [0]))]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
@@ -296,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "warehouse" / "bench.json")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where corpora and runs are kept")
-    parser.add_argument("--no-incremental", action="store_true", help="skip the one-new-page run")
+    parser.add_argument("--no-incremental", action="store_true", help="skip the one-new-page runs")
+    parser.add_argument("--no-sample", action="store_true", help="skip the run on the bundled sample")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
@@ -305,8 +402,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return run_child(args.source, args.warehouse, args.result)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    report = benchmark(sizes, args.out, args.seed, args.cache, incremental=not args.no_incremental)
+    report = benchmark(
+        sizes, args.out, args.seed, args.cache, incremental=not args.no_incremental, sample=not args.no_sample
+    )
     print(markdown_table(report))
+    print()
+    print(goals_table(report))
     print(f"\n{args.out}")
     return 0 if all(r.get("status") == "succeeded" for r in report["runs"]) else 1
 
