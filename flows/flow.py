@@ -26,7 +26,7 @@ from flows.serve.docs import build_docs, write_docs_index
 from flows.settings import MAX_REMOVAL_SHARE
 from flows.sources.discover import FoundFile, discover_files
 from flows.sources.ledger import FileRecord, share_fate
-from flows.sources.scan import Prescan, RawFile, loaded_contents, prescan
+from flows.sources.scan import Prescan, RawFile, known_stats, loaded_contents, prescan
 from flows.store import unpublished
 from flows.store.build import (
     append_audit,
@@ -53,9 +53,12 @@ def discover_task(source_dir: Path) -> list[FoundFile]:
 
 
 @task(name="read files", cache_policy=NO_CACHE)
-def prescan_task(files: list[FoundFile], skip_content: frozenset[str], previous: dict[str, str]) -> Prescan:
-    """Read and hash every file; settle the unchanged, unreadable and byte-identical ones."""
-    return prescan(files, skip_content, previous)
+def prescan_task(
+    files: list[FoundFile], skip_content: frozenset[str], previous: dict[str, str], known: dict[str, tuple[str, str]]
+) -> Prescan:
+    """Read and hash every file (but those the stat cache trusts); settle the unchanged, unreadable
+    and byte-identical ones."""
+    return prescan(files, skip_content, previous, known)
 
 
 @task(name="extract chunk", cache_policy=NO_CACHE)
@@ -147,8 +150,9 @@ def load_state(
     """
     order = {f.source_file: n for n, f in enumerate(files)}
     records = sorted(scan.records + extraction.records, key=lambda r: order.get(r.source_file, len(order)))
-    sources, removed = plan_sources(prior, records, summary.run_id)
+    sources, removed = plan_sources(prior, records, summary.run_id, scan.stat_keys)
     summary.count_files(records, removed)
+    summary.files_not_read = scan.not_read
     summary.count_articles(set(extraction.inserted["article_id"]), set(withdrawn["article_id"]))
     con = duckdb.connect(str(build))
     try:
@@ -337,7 +341,10 @@ def pressfacts_flow(
         summary.lap("discover")
         # quote(): Prefect would otherwise walk (and copy) every element of these large inputs
         scan = prescan_task(
-            quote(files), quote(prior.contents_to_keep(full_refresh)), quote(loaded_contents(prior.sources))
+            quote(files),
+            quote(prior.contents_to_keep(full_refresh)),
+            quote(loaded_contents(prior.sources)),
+            quote(known_stats(prior.sources)),
         )
         summary.lap("read")
         unpublished.mark_started(warehouse, summary.run_id, summary.started_at, source_dir)

@@ -39,6 +39,7 @@ class RunSummary:
     files_seen: int = 0
     files_loaded: int = 0
     files_unchanged: int = 0
+    files_not_read: int = 0  # of the unchanged: settled by their stat, without reading them (the stat cache)
     files_failed: int = 0
     files_ignored: int = 0
     files_removed: int = 0
@@ -96,7 +97,8 @@ def format_summary(summary: RunSummary, seconds: float) -> str:
     f = summary.facts
     lines = [
         f"pressfacts run {summary.run_id}: {summary.status} in {seconds:.1f} s",
-        f"  files     {summary.files_seen} seen: {summary.files_loaded} loaded, {summary.files_unchanged} unchanged, "
+        f"  files     {summary.files_seen} seen: {summary.files_loaded} loaded, {summary.files_unchanged} unchanged"
+        f"{f' ({summary.files_not_read} not read again: same size, times and inode)' if summary.files_not_read else ''}, "
         f"{summary.files_ignored} ignored, {summary.files_failed} failed; {summary.files_removed} removed",
         f"  articles  {summary.articles} read this run, {f.get('dim_articles', 0)} in the warehouse",
         f"  facts     {f.get('fct_counts', 0)} counts, {f.get('fct_country_mentions', 0)} country mentions, "
@@ -131,6 +133,7 @@ def format_markdown(summary: RunSummary) -> str:
             f"{summary.files_loaded} / {summary.files_unchanged} / {summary.files_ignored} / "
             f"{summary.files_failed} / {summary.files_removed}",
         ),
+        ("unchanged files not read again (same size, times and inode)", summary.files_not_read),
         ("articles read this run", summary.articles),
         ("articles in the warehouse", f.get("dim_articles", 0)),
         ("counts", f.get("fct_counts", 0)),

@@ -34,6 +34,7 @@ class FoundFile:
     skip_reason: str | None = None
     identity: tuple[int, int] | None = None
     via_link: bool = False  # found through a symbolic link (inside the folder): a real file is preferred
+    stat_key: str | None = None  # the regular file's stat when found (:func:`stat_key`)
 
 
 # deeper folders are recorded and not walked: no saved press release sits 100 folders down, and a
@@ -114,7 +115,7 @@ def _classify_file(full: Path, root: Path) -> FoundFile:
         return FoundFile(full, rel, f"cannot be examined: {exc.strerror}")
     if not stat.S_ISREG(st.st_mode):
         return FoundFile(full, rel, "not a regular file (pipe, socket or device)")
-    return FoundFile(read_at, rel, identity=(st.st_dev, st.st_ino), via_link=read_at is not full)
+    return FoundFile(read_at, rel, identity=(st.st_dev, st.st_ino), via_link=read_at is not full, stat_key=stat_key(st))
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -130,6 +131,14 @@ def _relative(path: Path, root: Path) -> str:
     rel = rel.replace(os.sep, "/") if os.sep != "/" else rel
     # os.walk gives undecodable name bytes as lone surrogates, which no database column accepts
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def stat_key(st: os.stat_result) -> str:
+    """What says a file is the one read before, unchanged, as git's index does: size, modification
+    and status-change times (nanoseconds; a write changes both, ``touch -d`` sets only the first)
+    and the file's device and inode (a file replaced by another under its name, by a move or an
+    editor's save, has another inode)."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_dev}:{st.st_ino}"
 
 
 def sha256_hex(data: bytes) -> str:

@@ -107,6 +107,9 @@ RAW_STATE_TABLES: dict[str, dict[str, pl.DataType]] = {
         "articles": pl.Int32,
         "extractor_version": pl.String,
         "last_read_run_id": pl.String,
+        # size:mtime_ns:ctime_ns:dev:inode when the loaded file was read, settled (the stat cache of
+        # flows.sources.scan); null when it must be hashed again next run
+        "stat_key": pl.String,
     },
     # the latest validation and the build version (code, dbt project, suites) it checked with: one row
     "validation_run": {"run_id": pl.String, "build_version": pl.String},

@@ -62,8 +62,12 @@ def read_prior_state(warehouse: Path) -> PriorState:
         con.close()
 
 
-def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> tuple[pl.DataFrame, list[FileRecord]]:
-    """The new ``raw.sources`` and audit records for files that disappeared since the last run."""
+def plan_sources(
+    prior: PriorState, records: list[FileRecord], run_id: str, stat_keys: dict[str, str] | None = None
+) -> tuple[pl.DataFrame, list[FileRecord]]:
+    """The new ``raw.sources`` and audit records for files that disappeared since the last run;
+    a loaded file keeps the stat it was read (or trusted) with (``stat_keys``, from the scan)."""
+    stat_keys = stat_keys or {}
     previous = {row["source_file"]: row for row in prior.sources.iter_rows(named=True)}
     version = extractor_version()
     rows = []
@@ -80,6 +84,7 @@ def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> t
                     "reason": None,
                     "extractor_version": version,
                     "last_read_run_id": before.get("last_read_run_id", run_id),
+                    "stat_key": stat_keys.get(r.source_file),
                 }
             )
         else:
@@ -94,6 +99,7 @@ def plan_sources(prior: PriorState, records: list[FileRecord], run_id: str) -> t
                     "articles": r.articles,
                     "extractor_version": version,
                     "last_read_run_id": run_id,
+                    "stat_key": stat_keys.get(r.source_file) if r.status == "loaded" else None,
                 }
             )
     seen = {r.source_file for r in records}
