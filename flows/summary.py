@@ -95,10 +95,13 @@ class RunSummary:
 def format_summary(summary: RunSummary, seconds: float) -> str:
     """The few lines a person wants after a run."""
     f = summary.facts
+    not_read = (
+        f" ({summary.files_not_read} not read again: same size, times and inode)" if summary.files_not_read else ""
+    )
     lines = [
         f"pressfacts run {summary.run_id}: {summary.status} in {seconds:.1f} s",
         f"  files     {summary.files_seen} seen: {summary.files_loaded} loaded, {summary.files_unchanged} unchanged"
-        f"{f' ({summary.files_not_read} not read again: same size, times and inode)' if summary.files_not_read else ''}, "
+        f"{not_read}, "
         f"{summary.files_ignored} ignored, {summary.files_failed} failed; {summary.files_removed} removed",
         f"  articles  {summary.articles} read this run, {f.get('dim_articles', 0)} in the warehouse",
         f"  facts     {f.get('fct_counts', 0)} counts, {f.get('fct_country_mentions', 0)} country mentions, "

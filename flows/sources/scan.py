@@ -166,7 +166,8 @@ def prescan(
     replaced since discovery) is ``failed`` and, when ``previous`` (:func:`loaded_contents`) says
     what it held, records that content, which the run keeps. A file whose stat is the one ``known``
     (:func:`known_stats`) recorded, with a digest in ``skip_content``, is ``unchanged`` without
-    being read (``now_ns``, the clock the stats are settled against, is for tests). Memory holds the bytes of the pending files (the caller chunks them on).
+    being read (``now_ns``, the clock the stats are settled against, is for tests).
+    Memory holds the bytes of the pending files (the caller chunks them on).
     """
     previous, known = previous or {}, known or {}
     pending: list[RawFile] = []
