@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # the sample, then 1k, 10k, 20k and 100k pages cold, with one new page among 10k, 20k and 100k:
-# ~15 min on 2 cores (corpora generated once, kept in /tmp); bench-quick stops at 10k (~3 min)
+# ~10 min on 2 cores (corpora generated once, kept in /tmp); bench-quick stops at 10k (~3 min)
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench --sizes 1000,10000,20000,100000 --out warehouse/bench.json
 
